@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the verbs share: the exit codes of the command-line contract (DESIGN.md, msiexec's
+ * numbers so deployment tools understand them), the parsed global options, and output in the
+ * user's language.
+ */
+#ifndef ZH_CLI_H
+#define ZH_CLI_H
+
+#include "../core/catalog.h"
+#include "../core/err.h"
+
+enum zh_exit {
+	ZH_EXIT_OK = 0,
+	ZH_EXIT_PROBLEMS = 1,
+	ZH_EXIT_USAGE = 2,
+	ZH_EXIT_CANCELLED = 1602,
+	ZH_EXIT_FAILED = 1603,
+	ZH_EXIT_RUNNING = 1618,
+	ZH_EXIT_REBOOTING = 1641,
+	ZH_EXIT_REBOOT_REQUIRED = 3010,
+};
+
+struct zh_cli {
+	const char *lang;    /* "zh" or "en" */
+	int json;	     /* --json */
+	int quiet;	     /* --quiet */
+	const char *catalog; /* --catalog FILE, NULL for the built-in one */
+	int argc;	     /* the verb's own arguments */
+	char **argv;
+};
+
+/* Write to stdout / stderr, UTF-8, in the console's way (sys/console.h). */
+void out_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void out_write(const char *s);
+void err_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Pick the text for the current language. */
+#define ZH_T(cli, zh, en) ((cli)->lang[0] == 'z' ? (zh) : (en))
+
+/*
+ * Report an error to stderr in both languages: the message (English, as the core wrote it,
+ * naming the thing) after the translated kind of error, and what to do.
+ */
+void cli_report_error(const struct zh_cli *cli, const struct zh_err *err, const char *fix_zh,
+	const char *fix_en);
+
+/* Load the catalog the run uses (--catalog or the built-in one); errors are reported. */
+int cli_load_catalog(const struct zh_cli *cli, struct zh_catalog **ret);
+
+/* The verbs (one file each). */
+int verb_check(struct zh_cli *cli);
+int verb_version(struct zh_cli *cli);
+
+/* This program's version (from meson). */
+extern const char zh_version[];
+
+#endif

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Growable byte buffers with a mandatory size cap, and borrowed string slices. A buffer that
+ * would pass its cap returns ZH_ETOOBIG and is released, so a hostile input cannot make
+ * zhushou allocate without bound. The data is always NUL-terminated for convenience.
+ */
+#ifndef ZH_BUF_H
+#define ZH_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "err.h"
+
+struct zh_buf {
+	char *data; /* owned; NUL-terminated when not NULL */
+	size_t len;
+	size_t cap;   /* allocated */
+	size_t limit; /* maximum len */
+};
+
+/* A borrowed slice: not NUL-terminated, never freed. */
+typedef struct {
+	const char *p;
+	size_t n;
+} zh_str;
+
+/* Set up an empty buffer that may grow to limit bytes; cannot fail. */
+void zh_buf_init(struct zh_buf *b, size_t limit);
+/* Free the contents; the buffer is empty (and reusable) afterwards. */
+void zh_buf_release(struct zh_buf *b);
+/* Append n bytes; ZH_ENOMEM or ZH_ETOOBIG (buffer released) on failure. */
+int zh_buf_add(struct zh_buf *b, const void *p, size_t n, struct zh_err *err);
+int zh_buf_adds(struct zh_buf *b, const char *s, struct zh_err *err);
+int zh_buf_printf(struct zh_buf *b, struct zh_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Hand the data to the caller (free with zh_free); the buffer is empty afterwards. */
+char *zh_buf_take(struct zh_buf *b);
+
+zh_str zh_str_of(const char *s);
+int zh_str_eq(zh_str a, zh_str b);
+
+#endif

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The catalog: what a profile wants a PC to look like (legacy components to remove, trusted
+ * sites, proxy exceptions, TLS bits) and the checks to run, each with zh-CN and English text.
+ * It is data (the JSON files in manifest/), validated strictly on load: every field's type, every string
+ * against a length limit, every check naming a probe this build knows. Nothing
+ * profile-specific lives in C.
+ */
+#ifndef ZH_CATALOG_H
+#define ZH_CATALOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+#define ZH_MAX_CATALOG_BYTES (4 * 1024 * 1024)
+#define ZH_MAX_CATALOG_ITEMS 4096
+#define ZH_MAX_CATALOG_STRING 4096
+
+/* A text in both languages; both are always set. */
+struct zh_text {
+	char *zh;
+	char *en;
+};
+
+enum zh_severity {
+	ZH_SEV_INFO,
+	ZH_SEV_WARNING,
+	ZH_SEV_ERROR,
+};
+
+struct zh_legacy_def {
+	char *id;
+	char *display_name;
+	char *norm_name;      /* zh_text_normalize(display_name) */
+	char *publisher;      /* NULL: any publisher */
+	char *norm_publisher; /* NULL when publisher is */
+	char *version;        /* constraint on DisplayVersion, "*" for any */
+};
+
+struct zh_site_def {
+	char *domain; /* "cj-pension.com.cn": the domain and its subdomains */
+	char *scheme; /* "https", "http" or "*" */
+};
+
+struct zh_check_def {
+	char *id;
+	char *probe;
+	enum zh_severity severity;
+	struct zh_text title;
+	struct zh_text advice;
+};
+
+/* SecureProtocols bits (DESIGN.md). */
+#define ZH_PROTO_SSL3 0x20u
+#define ZH_PROTO_TLS10 0x80u
+#define ZH_PROTO_TLS11 0x200u
+#define ZH_PROTO_TLS12 0x800u
+#define ZH_PROTO_TLS13 0x2000u
+
+struct zh_catalog {
+	char *profile_id;
+	struct zh_text profile_name;
+	char *portal;
+	char *catalog_version;
+	struct zh_legacy_def *legacy;
+	size_t nlegacy;
+	struct zh_site_def *sites;
+	size_t nsites;
+	char **bypass;
+	size_t nbypass;
+	uint32_t proto_require; /* ZH_PROTO_* bits that must be on */
+	struct zh_check_def *checks;
+	size_t nchecks;
+};
+
+/*
+ * Parse and validate a catalog from len bytes of JSON. known_probes is a NULL-terminated list
+ * of probe names the caller can run; a check naming another probe is refused.
+ * *ret is freed with zh_catalog_free. ZH_ECATALOG (err names the field: "legacy[3].version:
+ * ..."), ZH_ETOOBIG, ZH_ENOMEM.
+ */
+int zh_catalog_parse(const char *json, size_t len, const char *const *known_probes,
+	struct zh_catalog **ret, struct zh_err *err);
+
+/* NULL is a no-op. */
+void zh_catalog_free(struct zh_catalog *cat);
+
+/* The text in lang ("zh" or "en"). */
+const char *zh_text_get(const struct zh_text *t, const char *lang);
+
+/* The catalog compiled into this binary (manifest/changjiang.json) and its length. */
+extern const char zh_builtin_catalog[];
+extern const size_t zh_builtin_catalog_len;
+
+#endif

@@ -1,0 +1,341 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The check runner and its probes' verdicts. Facts are gathered once (one registry scan per
+ * area) and shared: several checks may read the same scan.
+ */
+#include <string.h>
+
+#include "check.h"
+#include "buf.h"
+#include "mem.h"
+#include "banned.h"
+
+#define ZH_MAX_DETAIL (64 * 1024)
+
+const char *const zh_probe_names[] = {
+	"legacy",
+	"trusted_sites",
+	"proxy_bypass",
+	"secure_protocols",
+	NULL,
+};
+
+const char *zh_status_name(enum zh_status st)
+{
+	switch (st) {
+	case ZH_ST_OK:
+		return "ok";
+	case ZH_ST_FAIL:
+		return "fail";
+	case ZH_ST_WARN:
+		return "warn";
+	case ZH_ST_SKIP:
+		return "skip";
+	default:
+		return "error";
+	}
+}
+
+const char *zh_severity_name(enum zh_severity sev)
+{
+	switch (sev) {
+	case ZH_SEV_INFO:
+		return "info";
+	case ZH_SEV_WARNING:
+		return "warning";
+	default:
+		return "error";
+	}
+}
+
+/* Details are built in both languages side by side. */
+struct detail {
+	struct zh_buf zh;
+	struct zh_buf en;
+};
+
+static void detail_init(struct detail *d)
+{
+	zh_buf_init(&d->zh, ZH_MAX_DETAIL);
+	zh_buf_init(&d->en, ZH_MAX_DETAIL);
+}
+
+static void detail_release(struct detail *d)
+{
+	zh_buf_release(&d->zh);
+	zh_buf_release(&d->en);
+}
+
+static int detail_take(struct detail *d, struct zh_text *ret, struct zh_err *err)
+{
+	ret->zh = zh_buf_take(&d->zh);
+	ret->en = zh_buf_take(&d->en);
+	if (ret->zh == NULL || ret->en == NULL) {
+		zh_free(ret->zh);
+		zh_free(ret->en);
+		ret->zh = ret->en = NULL;
+		return zh_err_set(err, ZH_ENOMEM, "cannot record check result");
+	}
+	return 0;
+}
+
+static int verdict_legacy(const struct zh_check_report *rep, enum zh_status *st,
+	struct detail *d, struct zh_err *err)
+{
+	const struct zh_arp_scan *a = &rep->arp;
+	size_t i;
+	int rc;
+
+	if (a->nhits == 0) {
+		*st = ZH_ST_OK;
+		rc = zh_buf_printf(&d->zh, err, "未发现旧版控件（已检查 %zu 个程序）", a->scanned);
+		if (rc == 0)
+			rc = zh_buf_printf(&d->en, err, "no old controls found (%zu programs checked)",
+				a->scanned);
+		return rc;
+	}
+	*st = ZH_ST_FAIL;
+	rc = zh_buf_printf(&d->zh, err, "发现 %zu 个需要卸载的旧控件：", a->nhits);
+	if (rc == 0)
+		rc = zh_buf_printf(&d->en, err, "%zu old controls to remove:", a->nhits);
+	for (i = 0; i < a->nhits && rc == 0; i++) {
+		const struct zh_arp_hit *h = &a->hits[i];
+		const char *v = zh_arp_view_name(h->view);
+
+		rc = zh_buf_printf(&d->zh, err, "\n%s（%s，%s）", h->display_name,
+			h->view == ZH_ARP_VIEW_USER ? "当前用户" : h->view == ZH_ARP_VIEW_32 ?
+			"32 位" : "64 位", zh_uninst_kind_name(h->kind));
+		if (rc == 0)
+			rc = zh_buf_printf(&d->en, err, "\n%s (%s%s, %s)", h->display_name, v,
+				h->view == ZH_ARP_VIEW_USER ? "" : "-bit",
+				zh_uninst_kind_name(h->kind));
+	}
+	return rc;
+}
+
+static int verdict_sites(const struct zh_check_report *rep, enum zh_status *st,
+	struct detail *d, struct zh_err *err)
+{
+	const struct zh_inet_state *s = &rep->inet;
+	size_t i, missing = 0;
+	int rc = 0;
+
+	for (i = 0; i < s->nsites; i++)
+		missing += !s->sites[i].present;
+	*st = missing == 0 ? ZH_ST_OK : ZH_ST_FAIL;
+	if (missing == 0) {
+		rc = zh_buf_printf(&d->zh, err, "%zu 个受信任站点均已设置（%s）", s->nsites,
+			zh_hive_name(s->zone_hive));
+		if (rc == 0)
+			rc = zh_buf_printf(&d->en, err, "all %zu trusted sites are set (%s)",
+				s->nsites, zh_hive_name(s->zone_hive));
+		return rc;
+	}
+	rc = zh_buf_printf(&d->zh, err, "缺少受信任站点：");
+	if (rc == 0)
+		rc = zh_buf_printf(&d->en, err, "missing trusted sites:");
+	for (i = 0; i < s->nsites && rc == 0; i++) {
+		const struct zh_site_state *x = &s->sites[i];
+
+		if (x->present)
+			continue;
+		rc = zh_buf_printf(&d->zh, err, " %s://*.%s", x->def->scheme, x->def->domain);
+		if (rc == 0)
+			rc = zh_buf_printf(&d->en, err, " %s://*.%s", x->def->scheme,
+				x->def->domain);
+	}
+	if (rc == 0 && s->zonemap_locked) {
+		rc = zh_buf_printf(&d->zh, err,
+			"；区域列表被组策略锁定（站点到区域分配列表），需贵司 IT 在组策略中添加");
+		if (rc == 0)
+			rc = zh_buf_printf(&d->en, err,
+				"; the zone map is locked by Group Policy (Site to Zone "
+				"Assignment List): IT must add them in the policy");
+	}
+	return rc;
+}
+
+static int verdict_proxy(const struct zh_check_report *rep, enum zh_status *st,
+	struct detail *d, struct zh_err *err)
+{
+	const struct zh_inet_state *s = &rep->inet;
+	const struct zh_catalog *cat = rep->cat;
+	size_t i, missing = 0;
+	int rc = 0;
+
+	if (!s->proxy_enabled) {
+		*st = ZH_ST_OK;
+		rc = zh_buf_printf(&d->zh, err, "未使用代理服务器");
+		if (rc == 0)
+			rc = zh_buf_printf(&d->en, err, "no proxy server in use");
+		return rc;
+	}
+	for (i = 0; i < s->nbypass; i++)
+		missing += !s->bypass_present[i];
+	*st = missing == 0 ? ZH_ST_OK : ZH_ST_FAIL;
+	rc = zh_buf_printf(&d->zh, err, "代理 %s（%s）", s->proxy_server ? s->proxy_server : "?",
+		zh_hive_name(s->proxy_hive));
+	if (rc == 0)
+		rc = zh_buf_printf(&d->en, err, "proxy %s (%s)",
+			s->proxy_server ? s->proxy_server : "?", zh_hive_name(s->proxy_hive));
+	for (i = 0; i < s->nbypass && rc == 0; i++) {
+		rc = zh_buf_printf(&d->zh, err, s->bypass_present[i] ? "，例外已含 %s" :
+			"，例外缺少 %s", cat->bypass[i]);
+		if (rc == 0)
+			rc = zh_buf_printf(&d->en, err, s->bypass_present[i] ?
+				", exceptions include %s" : ", exceptions lack %s", cat->bypass[i]);
+	}
+	return rc;
+}
+
+static int verdict_protocols(const struct zh_check_report *rep, enum zh_status *st,
+	struct detail *d, struct zh_err *err)
+{
+	const struct zh_inet_state *s = &rep->inet;
+	uint32_t need = rep->cat->proto_require;
+	int ok = (s->secure_protocols & need) == need;
+	int rc;
+
+	*st = ok ? ZH_ST_OK : ZH_ST_FAIL;
+	rc = zh_buf_printf(&d->zh, err, "SecureProtocols=0x%X（来源：%s），%s",
+		(unsigned)s->secure_protocols, s->secure_source,
+		ok ? "所需协议均已启用" : "所需的 TLS 版本未启用");
+	if (rc == 0)
+		rc = zh_buf_printf(&d->en, err, "SecureProtocols=0x%X (from %s), %s",
+			(unsigned)s->secure_protocols, s->secure_source,
+			ok ? "required protocols enabled" : "a required TLS version is disabled");
+	return rc;
+}
+
+typedef int (*verdict_fn)(const struct zh_check_report *, enum zh_status *, struct detail *,
+	struct zh_err *);
+
+enum fact { FACT_ARP, FACT_INET };
+
+static const struct {
+	const char *probe;
+	enum fact fact;
+	verdict_fn verdict;
+} probes[] = {
+	{"legacy", FACT_ARP, verdict_legacy},
+	{"trusted_sites", FACT_INET, verdict_sites},
+	{"proxy_bypass", FACT_INET, verdict_proxy},
+	{"secure_protocols", FACT_INET, verdict_protocols},
+};
+
+/* Gather a fact once; a probe error is recorded in *perr and is not fatal. */
+static int gather(struct zh_check_report *rep, enum fact f, struct zh_err *perr, int *ret_ok)
+{
+	int rc;
+
+	if (f == FACT_ARP) {
+		if (!rep->have_arp) {
+			rc = zh_arp_find_legacy(rep->cat, &rep->arp, perr);
+			if (rc == ZH_ENOMEM)
+				return rc;
+			rep->have_arp = rc == 0 ? 1 : -rc;
+		}
+		*ret_ok = rep->have_arp == 1;
+	} else {
+		if (!rep->have_inet) {
+			rc = zh_inet_probe(rep->cat, &rep->inet, perr);
+			if (rc == ZH_ENOMEM)
+				return rc;
+			rep->have_inet = rc == 0 ? 1 : -rc;
+		}
+		*ret_ok = rep->have_inet == 1;
+	}
+	return 0;
+}
+
+static int run_one(struct zh_check_report *rep, struct zh_check_result *r, struct zh_err *err)
+{
+	struct detail d;
+	size_t i;
+	int rc = 0, ok = 0;
+
+	detail_init(&d);
+	for (i = 0; i < sizeof(probes) / sizeof(probes[0]); i++)
+		if (strcmp(probes[i].probe, r->def->probe) == 0)
+			break;
+	if (i == sizeof(probes) / sizeof(probes[0])) {
+		rc = zh_err_set(err, ZH_ECATALOG, "check '%s' names unknown probe '%s'",
+			r->def->id, r->def->probe);
+		goto out;
+	}
+	if ((rc = gather(rep, probes[i].fact, &r->err, &ok)) != 0) {
+		zh_err_set(err, rc, "%s", r->err.msg);
+		goto out;
+	}
+	if (!ok) {
+		/* The first probe of a fact recorded why; later checks only know its code. */
+		int code = probes[i].fact == FACT_ARP ? -rep->have_arp : -rep->have_inet;
+
+		r->status = code == ZH_ENOTSUP ? ZH_ST_SKIP : ZH_ST_ERROR;
+		if (r->err.code == 0)
+			zh_err_set(&r->err, code, "%s", zh_err_str(code, "en"));
+		rc = zh_buf_printf(&d.zh, err, "%s：%s",
+			r->status == ZH_ST_SKIP ? "不适用" : "检测失败", zh_err_str(code, "zh"));
+		if (rc == 0)
+			rc = zh_buf_printf(&d.en, err, "%s: %s",
+				r->status == ZH_ST_SKIP ? "not applicable" : "check failed",
+				r->err.msg);
+	} else {
+		rc = probes[i].verdict(rep, &r->status, &d, err);
+	}
+	if (rc == 0)
+		rc = detail_take(&d, &r->detail, err);
+out:
+	detail_release(&d);
+	return rc;
+}
+
+int zh_check_run(const struct zh_catalog *cat, struct zh_check_report *rep, struct zh_err *err)
+{
+	size_t i;
+	int rc = 0;
+
+	memset(rep, 0, sizeof(*rep));
+	rep->cat = cat;
+	rep->results = zh_calloc(cat->nchecks, sizeof(*rep->results));
+	if (rep->results == NULL)
+		return zh_err_set(err, ZH_ENOMEM, "cannot run checks");
+	for (i = 0; i < cat->nchecks; i++) {
+		struct zh_check_result *r = &rep->results[i];
+
+		r->def = &cat->checks[i];
+		zh_err_init(&r->err);
+		rep->nresults++;
+		if ((rc = run_one(rep, r, err)) != 0)
+			break;
+	}
+	if (rc != 0)
+		zh_check_report_release(rep);
+	return rc;
+}
+
+void zh_check_report_release(struct zh_check_report *rep)
+{
+	size_t i;
+
+	for (i = 0; i < rep->nresults; i++) {
+		zh_free(rep->results[i].detail.zh);
+		zh_free(rep->results[i].detail.en);
+	}
+	zh_free(rep->results);
+	if (rep->have_arp == 1)
+		zh_arp_scan_release(&rep->arp);
+	if (rep->have_inet == 1)
+		zh_inet_release(&rep->inet);
+	memset(rep, 0, sizeof(*rep));
+}
+
+int zh_check_problems(const struct zh_check_report *rep)
+{
+	size_t i;
+
+	for (i = 0; i < rep->nresults; i++)
+		if (rep->results[i].status == ZH_ST_FAIL || rep->results[i].status == ZH_ST_ERROR)
+			return 1;
+	return 0;
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * 全面检测: runs the catalog's checks, each through the probe it names, and keeps both the
+ * verdicts (with a detail text in zh-CN and English) and the facts the probes found, for the
+ * text and JSON reports and, later, for planning a repair.
+ *
+ * Lifecycle: zh_check_run() fills a report; zh_check_report_release() frees it. The report
+ * borrows the catalog, which must outlive it.
+ */
+#ifndef ZH_CHECK_H
+#define ZH_CHECK_H
+
+#include <stddef.h>
+
+#include "arp.h"
+#include "catalog.h"
+#include "err.h"
+#include "inet.h"
+
+enum zh_status {
+	ZH_ST_OK,
+	ZH_ST_FAIL,  /* a problem that repair fixes or advice covers */
+	ZH_ST_WARN,  /* worth knowing, not a failure */
+	ZH_ST_SKIP,  /* does not apply here (no registry, ...) */
+	ZH_ST_ERROR, /* the probe itself failed */
+};
+
+struct zh_check_result {
+	const struct zh_check_def *def; /* borrowed from the catalog */
+	enum zh_status status;
+	struct zh_text detail;	/* owned */
+	struct zh_err err;	/* the probe's error when status is ZH_ST_ERROR */
+};
+
+struct zh_check_report {
+	const struct zh_catalog *cat;
+	struct zh_check_result *results;
+	size_t nresults;
+	int have_arp;
+	struct zh_arp_scan arp;
+	int have_inet;
+	struct zh_inet_state inet;
+};
+
+/* The probe names this build can run, NULL-terminated (for zh_catalog_parse). */
+extern const char *const zh_probe_names[];
+
+/*
+ * Run every check of the catalog. A probe that fails is recorded as ZH_ST_ERROR with its
+ * message and the run goes on; only ZH_ENOMEM stops it. *rep is released with
+ * zh_check_report_release.
+ */
+int zh_check_run(const struct zh_catalog *cat, struct zh_check_report *rep, struct zh_err *err);
+
+void zh_check_report_release(struct zh_check_report *rep);
+
+/* 1 if any check failed or could not run, else 0 (the exit code of `zhushou check`). */
+int zh_check_problems(const struct zh_check_report *rep);
+
+const char *zh_status_name(enum zh_status st);
+const char *zh_severity_name(enum zh_severity sev);
+
+#endif

@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * JSON output with cJSON. Building a tree and printing it once keeps the output well-formed
+ * even when a field holds odd text; every string put in has been through UTF-8 validation or
+ * the registry backend's U+FFFD conversion.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "report.h"
+#include "mem.h"
+#include "text.h"
+#include "banned.h"
+
+const char *zh_report_json_lib_version(void)
+{
+	return cJSON_Version();
+}
+
+/* Adds s, or JSON null when s is NULL; text that is not UTF-8 becomes null too. */
+static int add_str(cJSON *o, const char *name, const char *s)
+{
+	if (s == NULL || !zh_utf8_valid(s, strlen(s)))
+		return cJSON_AddNullToObject(o, name) != NULL;
+	return cJSON_AddStringToObject(o, name, s) != NULL;
+}
+
+static int add_legacy(cJSON *root, const struct zh_check_report *rep)
+{
+	cJSON *arr = cJSON_AddArrayToObject(root, "legacy");
+	size_t i;
+
+	if (arr == NULL)
+		return 0;
+	if (rep->have_arp != 1)
+		return 1;
+	for (i = 0; i < rep->arp.nhits; i++) {
+		const struct zh_arp_hit *h = &rep->arp.hits[i];
+		cJSON *o = cJSON_CreateObject();
+
+		if (o == NULL || !cJSON_AddItemToArray(arr, o))
+			return cJSON_Delete(o), 0;
+		if (!add_str(o, "id", h->def->id) || !add_str(o, "display_name", h->display_name) ||
+			!add_str(o, "version", h->display_version) ||
+			!add_str(o, "publisher", h->publisher) ||
+			!add_str(o, "view", zh_arp_view_name(h->view)) || !add_str(o, "key", h->key) ||
+			!add_str(o, "kind", zh_uninst_kind_name(h->kind)) ||
+			!add_str(o, "uninstall_string", h->uninstall) ||
+			!add_str(o, "quiet_uninstall_string", h->quiet_uninstall) ||
+			!add_str(o, "uninstaller", h->uninstaller) ||
+			!add_str(o, "install_location", h->install_location) ||
+			!add_str(o, "product_code", h->product_code))
+			return 0;
+	}
+	return 1;
+}
+
+static int add_inet(cJSON *root, const struct zh_check_report *rep)
+{
+	const struct zh_inet_state *s = &rep->inet;
+	cJSON *arr, *o, *px, *b;
+	size_t i;
+
+	if (rep->have_inet != 1)
+		return 1;
+	arr = cJSON_AddArrayToObject(root, "trusted_sites");
+	if (arr == NULL)
+		return 0;
+	for (i = 0; i < s->nsites; i++) {
+		o = cJSON_CreateObject();
+		if (o == NULL || !cJSON_AddItemToArray(arr, o))
+			return cJSON_Delete(o), 0;
+		if (!add_str(o, "domain", s->sites[i].def->domain) ||
+			!add_str(o, "scheme", s->sites[i].def->scheme) ||
+			!add_str(o, "hive", zh_hive_name(s->zone_hive)) ||
+			!cJSON_AddBoolToObject(o, "present", s->sites[i].present) ||
+			!cJSON_AddBoolToObject(o, "by_policy", s->sites[i].by_policy) ||
+			(s->sites[i].has_value ?
+				!cJSON_AddNumberToObject(o, "zone", s->sites[i].value) :
+				!cJSON_AddNullToObject(o, "zone")))
+			return 0;
+	}
+	if (!cJSON_AddBoolToObject(root, "zonemap_locked", s->zonemap_locked))
+		return 0;
+	px = cJSON_AddObjectToObject(root, "proxy");
+	if (px == NULL || !add_str(px, "hive", zh_hive_name(s->proxy_hive)) ||
+		!cJSON_AddBoolToObject(px, "enabled", s->proxy_enabled) ||
+		!add_str(px, "server", s->proxy_server) ||
+		!add_str(px, "override", s->proxy_override))
+		return 0;
+	arr = cJSON_AddArrayToObject(px, "bypass");
+	if (arr == NULL)
+		return 0;
+	for (i = 0; i < s->nbypass; i++) {
+		b = cJSON_CreateObject();
+		if (b == NULL || !cJSON_AddItemToArray(arr, b))
+			return cJSON_Delete(b), 0;
+		if (!add_str(b, "host", rep->cat->bypass[i]) ||
+			!cJSON_AddBoolToObject(b, "present", s->bypass_present[i]))
+			return 0;
+	}
+	o = cJSON_AddObjectToObject(root, "secure_protocols");
+	if (o == NULL || !cJSON_AddNumberToObject(o, "value", s->secure_protocols) ||
+		!add_str(o, "source", s->secure_source) ||
+		!cJSON_AddBoolToObject(o, "tls12", (s->secure_protocols & 0x800u) != 0) ||
+		!cJSON_AddNumberToObject(o, "odd_values", (double)s->odd))
+		return 0;
+	return 1;
+}
+
+static int add_checks(cJSON *root, const struct zh_check_report *rep, const char *lang)
+{
+	cJSON *arr = cJSON_AddArrayToObject(root, "checks"), *sum;
+	size_t i, count[5] = {0};
+
+	if (arr == NULL)
+		return 0;
+	for (i = 0; i < rep->nresults; i++) {
+		const struct zh_check_result *r = &rep->results[i];
+		cJSON *o = cJSON_CreateObject();
+
+		count[r->status]++;
+		if (o == NULL || !cJSON_AddItemToArray(arr, o))
+			return cJSON_Delete(o), 0;
+		if (!add_str(o, "id", r->def->id) || !add_str(o, "probe", r->def->probe) ||
+			!add_str(o, "severity", zh_severity_name(r->def->severity)) ||
+			!add_str(o, "status", zh_status_name(r->status)) ||
+			!add_str(o, "title", zh_text_get(&r->def->title, lang)) ||
+			!add_str(o, "detail", zh_text_get(&r->detail, lang)) ||
+			!add_str(o, "advice", r->status == ZH_ST_OK ? NULL :
+				zh_text_get(&r->def->advice, lang)) ||
+			!add_str(o, "error", r->err.code != 0 ? zh_err_name(r->err.code) : NULL))
+			return 0;
+	}
+	sum = cJSON_AddObjectToObject(root, "summary");
+	return sum != NULL && cJSON_AddNumberToObject(sum, "ok", (double)count[ZH_ST_OK]) &&
+		cJSON_AddNumberToObject(sum, "fail", (double)count[ZH_ST_FAIL]) &&
+		cJSON_AddNumberToObject(sum, "warn", (double)count[ZH_ST_WARN]) &&
+		cJSON_AddNumberToObject(sum, "skip", (double)count[ZH_ST_SKIP]) &&
+		cJSON_AddNumberToObject(sum, "error", (double)count[ZH_ST_ERROR]);
+}
+
+static int print_tree(cJSON *root, char **ret, struct zh_err *err)
+{
+	char *s = cJSON_Print(root);
+
+	if (s == NULL)
+		return zh_err_set(err, ZH_ENOMEM, "cannot print JSON");
+	*ret = zh_strdup(s);
+	cJSON_free(s);
+	if (*ret == NULL)
+		return zh_err_set(err, ZH_ENOMEM, "cannot print JSON");
+	return 0;
+}
+
+int zh_report_check_json(const struct zh_check_report *rep, const char *lang,
+	const char *zhushou_version, char **ret, struct zh_err *err)
+{
+	cJSON *root = cJSON_CreateObject(), *arp;
+	int rc = 0;
+
+	if (root == NULL || !cJSON_AddNumberToObject(root, "format", 1) ||
+		!add_str(root, "zhushou", zhushou_version) ||
+		!add_str(root, "profile", rep->cat->profile_id) ||
+		!add_str(root, "catalog_version", rep->cat->catalog_version) ||
+		!add_str(root, "lang", lang) ||
+		!cJSON_AddBoolToObject(root, "ok", !zh_check_problems(rep)) ||
+		!add_checks(root, rep, lang) || !add_legacy(root, rep) || !add_inet(root, rep)) {
+		rc = zh_err_set(err, ZH_ENOMEM, "cannot build JSON report");
+		goto out;
+	}
+	if (rep->have_arp == 1) {
+		arp = cJSON_AddObjectToObject(root, "arp");
+		if (arp == NULL ||
+			!cJSON_AddNumberToObject(arp, "scanned", (double)rep->arp.scanned) ||
+			!cJSON_AddNumberToObject(arp, "odd", (double)rep->arp.odd) ||
+			!cJSON_AddNumberToObject(arp, "unreadable", (double)rep->arp.unreadable)) {
+			rc = zh_err_set(err, ZH_ENOMEM, "cannot build JSON report");
+			goto out;
+		}
+	}
+	rc = print_tree(root, ret, err);
+out:
+	cJSON_Delete(root);
+	return rc;
+}
+
+int zh_report_version_json(const char *zhushou_version, const char *deps_pins,
+	const struct zh_lib_version *libs, size_t nlibs, char **ret, struct zh_err *err)
+{
+	cJSON *root = cJSON_CreateObject(), *l;
+	size_t i;
+	int rc = 0;
+
+	if (root == NULL || !add_str(root, "zhushou", zhushou_version) ||
+		!add_str(root, "deps", deps_pins) ||
+		(l = cJSON_AddObjectToObject(root, "libraries")) == NULL) {
+		rc = zh_err_set(err, ZH_ENOMEM, "cannot build JSON");
+		goto out;
+	}
+	for (i = 0; i < nlibs; i++)
+		if (!add_str(l, libs[i].name, libs[i].version)) {
+			rc = zh_err_set(err, ZH_ENOMEM, "cannot build JSON");
+			goto out;
+		}
+	rc = print_tree(root, ret, err);
+out:
+	cJSON_Delete(root);
+	return rc;
+}

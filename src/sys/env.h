@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The process environment: variables, the user's UI language, and the command line as UTF-8.
+ */
+#ifndef ZH_SYS_ENV_H
+#define ZH_SYS_ENV_H
+
+#include "../core/err.h"
+
+/*
+ * The user's UI language as a short tag: "zh" for any Chinese UI language, else "en".
+ * On Windows GetUserDefaultUILanguage; on posix LC_ALL / LC_MESSAGES / LANG.
+ */
+const char *sys_env_ui_lang(void);
+
+/* Variable name as UTF-8 into *ret (free with sys_free); ZH_ENOENT if unset. */
+int sys_env_get(const char *name, char **ret, struct zh_err *err);
+
+/* Expand %VAR% references (REG_EXPAND_SZ semantics) into *ret (free with sys_free). */
+int sys_env_expand(const char *s, char **ret, struct zh_err *err);
+
+/*
+ * The command line as UTF-8 arguments. On Windows the narrow argv is in the ANSI code page and
+ * loses Chinese, so the backend rebuilds it from the wide command line. Free *ret_argv with
+ * sys_env_args_free.
+ */
+int sys_env_args(int argc, char **argv, int *ret_argc, char ***ret_argv, struct zh_err *err);
+
+/* Free what sys_env_args returned; NULL is a no-op. */
+void sys_env_args_free(int argc, char **argv);
+
+#endif

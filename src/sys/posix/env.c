@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/* Environment on posix: the locale variables give the UI language; argv is already UTF-8. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../env.h"
+#include "../../core/banned.h"
+
+const char *sys_env_ui_lang(void)
+{
+	const char *names[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const char *v = getenv(names[i]);
+
+		if (v != NULL && v[0] != '\0')
+			return strncmp(v, "zh", 2) == 0 ? "zh" : "en";
+	}
+	return "en";
+}
+
+int sys_env_get(const char *name, char **ret, struct zh_err *err)
+{
+	const char *v = getenv(name);
+
+	if (v == NULL)
+		return ZH_ENOENT;
+	*ret = strdup(v);
+	if (*ret == NULL)
+		return zh_err_set(err, ZH_ENOMEM, "cannot read variable '%s'", name);
+	return 0;
+}
+
+int sys_env_expand(const char *s, char **ret, struct zh_err *err)
+{
+	/* Windows-style %VAR% references have no meaning here; the text is returned as is. */
+	*ret = strdup(s);
+	if (*ret == NULL)
+		return zh_err_set(err, ZH_ENOMEM, "cannot expand '%s'", s);
+	return 0;
+}
+
+int sys_env_args(int argc, char **argv, int *ret_argc, char ***ret_argv, struct zh_err *err)
+{
+	char **out = calloc((size_t)argc + 1, sizeof(char *));
+	int i;
+
+	if (out == NULL)
+		return zh_err_set(err, ZH_ENOMEM, "cannot read command line");
+	for (i = 0; i < argc; i++) {
+		out[i] = strdup(argv[i]);
+		if (out[i] == NULL) {
+			sys_env_args_free(i, out);
+			return zh_err_set(err, ZH_ENOMEM, "cannot read command line");
+		}
+	}
+	*ret_argc = argc;
+	*ret_argv = out;
+	return 0;
+}

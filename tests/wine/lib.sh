@@ -1,0 +1,397 @@
+# shellcheck shell=bash
+# SPDX-License-Identifier: MIT
+#
+# Wine test harness, sourced by the bash scripts of `meson test --suite wine`.
+#
+# It gives every test its own throw-away Wine prefix copied from a cached template, runs
+# commands through a Windows-side parent that reports full exit codes, takes deterministic
+# state snapshots (registry, Add/Remove Programs, certificate stores, files) and seeds real
+# legacy installers (fixtures/seed.sh). It deliberately holds no knowledge of zhushou itself.
+#
+# Every function is safe under `set -euo pipefail`: it returns non-zero after printing
+# "zh-wine: <function>: <what failed>" on stderr, and never exits the calling shell.
+# /work/shared/WINE.md has the Wine facts this file relies on.
+#
+# Environment read:
+#   ZH_WINE_CACHE     cache for the template prefix, tools and fixtures
+#                     (default /var/cache/zhushou/wine)
+#   ZH_WINTOOLS_DIR   prebuilt tools/*.exe (meson); unset: lib.sh builds them into the cache
+#   ZH_WINE_LANG      LANG for Wine (default C.UTF-8); a caller may also export LANG after
+#                     zh_wine_env
+
+ZH_WINE_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+_zh_err()
+{
+	printf 'zh-wine: %s: %s\n' "${FUNCNAME[1]}" "$*" >&2
+	return 1
+}
+
+# Wine runs against ~/.wine when WINEPREFIX is unset: never let a test touch that.
+_zh_need_env()
+{
+	if [[ -z ${WINEPREFIX:-} || -z ${ZH_TEST_DIR:-} ]]; then
+		printf 'zh-wine: %s: no test environment (call zh_wine_env or zh_new_prefix first)\n' \
+			"${FUNCNAME[1]}" >&2
+		return 1
+	fi
+}
+
+# The cache is shared by all tests and all clones on the machine; fall back to a per-user
+# directory when the system one cannot be created (non-root developer).
+_zh_cache_dir()
+{
+	local dir=${ZH_WINE_CACHE:-/var/cache/zhushou/wine}
+
+	if ! mkdir -p "$dir" 2>/dev/null || [[ ! -w $dir ]]; then
+		[[ -n ${ZH_WINE_CACHE:-} ]] && { _zh_err "cache '$dir' is not writable"; return 1; }
+		dir=/tmp/zhushou-wine-cache-$(id -u)
+		mkdir -p "$dir" || { _zh_err "cannot create cache '$dir'"; return 1; }
+	fi
+	printf '%s\n' "$dir"
+}
+
+# Runs "$@" while holding an exclusive lock on the cache entry NAME, so that parallel tests
+# (meson runs two at once) build each cached thing once and never see it half-built.
+_zh_locked()
+{
+	local cache name=$1 fd rc=0
+	shift
+	cache=$(_zh_cache_dir) || return 1
+	exec {fd}>"$cache/.lock-$name" || { _zh_err "cannot open lock for '$name'"; return 1; }
+	flock "$fd" || { exec {fd}>&-; _zh_err "cannot lock '$name'"; return 1; }
+	"$@" || rc=$?
+	exec {fd}>&-
+	return "$rc"
+}
+
+# Short content hash used in cache entry names.
+_zh_hash()
+{
+	sha256sum | cut -c1-16
+}
+
+# ---------------------------------------------------------------------------------------------
+# Environment, template and prefixes
+
+# zh_wine_env DIR: point Wine (and everything it might write through HOME, TMPDIR or XDG
+# directories) at DIR, so a test never writes outside its own directory.
+zh_wine_env()
+{
+	local dir=${1:-}
+
+	[[ -n $dir ]] || { _zh_err "usage: zh_wine_env DIR"; return 1; }
+	mkdir -p "$dir/home" "$dir/tmp" || { _zh_err "cannot create '$dir'"; return 1; }
+	dir=$(cd "$dir" && pwd)
+	export ZH_TEST_DIR=$dir
+	export HOME=$dir/home TMPDIR=$dir/tmp WINEPREFIX=$dir/prefix
+	export XDG_CONFIG_HOME=$dir/home/.config XDG_CACHE_HOME=$dir/home/.cache
+	export XDG_DATA_HOME=$dir/home/.local/share
+	export WINEDEBUG=-all WINEARCH=win64
+	export WINEDLLOVERRIDES='mscoree,mshtml=;winemenubuilder.exe=d'
+	# LC_ALL would override LANG and make Wine's locale depend on the developer's shell.
+	unset LC_ALL
+	export LANG=${ZH_WINE_LANG:-C.UTF-8}
+}
+
+# Everything that configures the template prefix lives in this one function: its text is
+# hashed into the template's name, so editing it makes a new template on the next run.
+# Runs inside the environment of the build directory.
+_zh_template_setup()
+{
+	local link
+
+	wineboot -i && wineserver -w || return 1
+
+	# CJK font substitutes (WINE.md "Windows on screen"): without them Chinese in windows
+	# and screenshots renders as boxes.
+	cat >"$TMPDIR/fonts.reg" <<-'EOF'
+	REGEDIT4
+
+	[HKEY_CURRENT_USER\Software\Wine\Fonts\Replacements]
+	"Microsoft YaHei UI"="WenQuanYi Micro Hei"
+	"Microsoft YaHei"="WenQuanYi Micro Hei"
+	"SimSun"="WenQuanYi Micro Hei"
+	"MS Shell Dlg"="WenQuanYi Micro Hei"
+	"MS Shell Dlg 2"="WenQuanYi Micro Hei"
+	"Tahoma"="WenQuanYi Micro Hei"
+	EOF
+	wine regedit /S "$TMPDIR/fonts.reg" && wineserver -w || return 1
+
+	# wineboot links Desktop, Documents, Downloads, Music, Pictures and Videos of the
+	# profile to $HOME, an absolute path of the build directory: in a copied prefix they
+	# would dangle or leak writes outside the test. Real directories, as on Windows.
+	for link in "$WINEPREFIX"/drive_c/users/*/*; do
+		if [[ -L $link ]]; then
+			rm -f "$link" && mkdir "$link" || return 1
+		fi
+	done
+}
+
+_zh_template_path()
+{
+	local cache ver hash
+
+	cache=$(_zh_cache_dir) || return 1
+	ver=$(WINEDEBUG=-all wine --version 2>/dev/null) || { _zh_err "wine --version failed"; return 1; }
+	ver=$(printf '%s' "$ver" | tr -c 'A-Za-z0-9.+-' '_')
+	hash=$(declare -f _zh_template_setup | _zh_hash)
+	printf '%s/template-%s-%s\n' "$cache" "$ver" "$hash"
+}
+
+_zh_template_build()
+{
+	local final=$1 build log
+
+	[[ -d $final ]] && return 0
+	build=$(mktemp -d "$(dirname "$final")/.build-template.XXXXXX") || return 1
+	log=$build/setup.log
+	# A subshell keeps the build environment away from the caller's.
+	if ! (zh_wine_env "$build" && _zh_template_setup) >"$log" 2>&1; then
+		_zh_err "building the template failed; log follows"
+		cat "$log" >&2
+		rm -rf "$build"
+		return 1
+	fi
+	# The rename publishes the template atomically: readers never see a partial one.
+	mv -T "$build/prefix" "$final" && rm -rf "$build"
+}
+
+# zh_template: print the template prefix's path, creating it on first use (about 12 s).
+zh_template()
+{
+	local path
+
+	path=$(_zh_template_path) || return 1
+	if [[ ! -d $path ]]; then
+		_zh_locked template _zh_template_build "$path" || {
+			_zh_err "no template prefix at '$path'"
+			return 1
+		}
+	fi
+	printf '%s\n' "$path"
+}
+
+# zh_new_prefix DIR: set up the test environment in DIR (zh_wine_env) with a fresh copy of the
+# template prefix in DIR/prefix. A prefix already there is replaced.
+zh_new_prefix()
+{
+	local dir=${1:-} template
+
+	[[ -n $dir ]] || { _zh_err "usage: zh_new_prefix DIR"; return 1; }
+	template=$(zh_template) || return 1
+	zh_wine_env "$dir" || return 1
+	if [[ -d $WINEPREFIX ]]; then
+		wineserver -k 2>/dev/null || true
+		rm -rf "$WINEPREFIX"
+	fi
+	cp -a "$template" "$WINEPREFIX" || { _zh_err "cannot copy '$template'"; return 1; }
+}
+
+# ---------------------------------------------------------------------------------------------
+# Running things
+
+zh_wine()
+{
+	_zh_need_env || return 1
+	wine "$@"
+}
+
+zh_wine_wait()
+{
+	_zh_need_env || return 1
+	wineserver -w
+}
+
+zh_wine_kill()
+{
+	_zh_need_env || return 1
+	# Nothing running is not an error.
+	wineserver -k 2>/dev/null || true
+}
+
+# zh_reboot: what Windows does at a restart, as far as tests need it: end every process, then
+# apply PendingFileRenameOperations and RunOnce (wineboot -r, WINE.md "Files").
+zh_reboot()
+{
+	_zh_need_env || return 1
+	zh_wine_kill
+	wineboot -r || { _zh_err "wineboot -r failed"; return 1; }
+	wineserver -w
+}
+
+# Sources of the Windows-side tools, and the libraries each needs beyond the defaults.
+_zh_tool_libs()
+{
+	case $1 in
+	certlist | certadd) echo -lcrypt32 ;;
+	*) echo ;;
+	esac
+}
+
+_zh_tools_build()
+{
+	local out=$1 build src name
+
+	[[ -d $out ]] && return 0
+	build=$(mktemp -d "$(dirname "$out")/.build-tools.XXXXXX") || return 1
+	for src in "$ZH_WINE_LIB_DIR"/tools/*.c; do
+		name=$(basename "$src" .c)
+		# shellcheck disable=SC2046 # the library list is meant to split
+		x86_64-w64-mingw32-gcc -municode -O2 -s -Wall -o "$build/$name.exe" "$src" \
+			$(_zh_tool_libs "$name") || {
+			_zh_err "cannot build '$src'"
+			rm -rf "$build"
+			return 1
+		}
+	done
+	mv -T "$build" "$out"
+}
+
+# _zh_tool NAME: path of tools/NAME.exe, from ZH_WINTOOLS_DIR (meson) or built into the cache,
+# keyed by the hash of all tool sources and the compiler version.
+_zh_tool()
+{
+	local name=$1 dir cache hash
+
+	if [[ -n ${ZH_WINTOOLS_DIR:-} ]]; then
+		dir=$ZH_WINTOOLS_DIR
+	elif [[ -n ${_ZH_TOOLS_CACHED:-} ]]; then
+		dir=$_ZH_TOOLS_CACHED
+	else
+		cache=$(_zh_cache_dir) || return 1
+		hash=$({ cat "$ZH_WINE_LIB_DIR"/tools/*.c; x86_64-w64-mingw32-gcc --version; } | _zh_hash)
+		dir=$cache/tools-$hash
+		[[ -d $dir ]] || _zh_locked tools _zh_tools_build "$dir" || return 1
+		_ZH_TOOLS_CACHED=$dir
+	fi
+	[[ -f $dir/$name.exe ]] || { _zh_err "no '$name.exe' in '$dir'"; return 1; }
+	printf '%s\n' "$dir/$name.exe"
+}
+
+# zh_winrun [--timeout MS] [--raw CMDLINE | EXE ARGS...]: run a command through winrun.exe and
+# print its full Windows exit code (e.g. 3010), or "timeout", on stdout. The command's own
+# output goes to stderr. Returns 0 whenever the command could be started.
+zh_winrun()
+{
+	local winrun out code
+
+	_zh_need_env || return 1
+	winrun=$(_zh_tool winrun) || return 1
+	out=$(wine "$winrun" "$@") || { _zh_err "winrun could not run: $*"; return 1; }
+	out=${out//$'\r'/}
+	code=${out##*$'\n'}
+	[[ $out == *$'\n'* ]] && printf '%s\n' "${out%$'\n'*}" >&2
+	if [[ ! $code =~ ^([0-9]+|timeout)$ ]]; then
+		_zh_err "no exit code from winrun for: $*"
+		return 1
+	fi
+	printf '%s\n' "$code"
+}
+
+# ---------------------------------------------------------------------------------------------
+# State snapshots
+#
+# A snapshot is a directory of four sorted text files, byte-identical for an unchanged prefix:
+#   registry  HKLM\Software (both views: Wow6432Node is a subkey in a 64-bit prefix) and
+#             HKCU\Software, in .reg-like text (tools/regnorm.awk says what is normalized)
+#   arp       the Add/Remove Programs entries of the three views (tools/arplist.awk)
+#   certs     LocalMachine and CurrentUser Root, CA, My: "<store> <SHA-1> <subject>"
+#   files     every directory, file (with SHA-256) and symlink under Program Files,
+#             Program Files (x86), ProgramData and users (profiles, Public)
+#
+# The registry is read from the files the wineserver saves when it exits (system.reg,
+# user.reg), not with `reg export`: export takes 4.6 s for HKLM\Software alone, expands
+# Wine's Wow6432Node\Classes link into a second copy of 236 keys, and includes the host's root
+# certificates only if crypt32 happened to load in the current wineserver session (WINE.md:
+# they are volatile keys). The saved files hold exactly the persistent state, in 15 ms.
+
+# Paths (relative to drive_c) that change without anyone installing anything. Each is excluded
+# from the files part, with the reason:
+_ZH_SNAPSHOT_FILES_EXCLUDE=(
+	# %TEMP% in a Wine prefix (GetTempPath); installers unpack their plug-ins there.
+	'users/*/Temp'
+	# %LOCALAPPDATA%\Temp, the usual %TEMP% on Windows; some programs compute it themselves.
+	'users/*/AppData/Local/Temp'
+)
+
+# Registry keys (lower case, unescaped, below the hive root) excluded from the registry part.
+_ZH_SNAPSHOT_REG_EXCLUDE=(
+)
+
+_zh_snapshot_files()
+{
+	local drive_c=$1 ex prune=()
+
+	for ex in "${_ZH_SNAPSHOT_FILES_EXCLUDE[@]}"; do
+		prune+=(-path "$ex" -prune -o)
+	done
+	(
+		cd "$drive_c" || exit 1
+		find "Program Files" "Program Files (x86)" ProgramData users "${prune[@]}" \
+			\( -type d -printf '%p/\n' -o -type l -printf '%p -> %l\n' \) || exit 1
+		# "path<TAB>sha256" rather than sha256sum's order: diffs read better by path.
+		find "Program Files" "Program Files (x86)" ProgramData users "${prune[@]}" \
+			-type f -print0 | xargs -0 -r sha256sum |
+			sed 's/^\\\{0,1\}\([0-9a-f]\{64\}\)  \(.*\)$/\2\t\1/' || exit 1
+	) | LC_ALL=C sort
+}
+
+_zh_snapshot_registry()
+{
+	local awk_dir=$ZH_WINE_LIB_DIR/tools ex excl='^$'
+
+	# Keys under an excluded path are filtered on the normalized text: one regexp.
+	for ex in "${_ZH_SNAPSHOT_REG_EXCLUDE[@]}"; do
+		excl+="|^$ex(\\\\|\$)"
+	done
+	{
+		LC_ALL=C awk -v root=HKEY_LOCAL_MACHINE -v keep='^software(\\\\|$)' \
+			-f "$awk_dir/regnorm.awk" "$WINEPREFIX/system.reg" &&
+		LC_ALL=C awk -v root=HKEY_CURRENT_USER -v keep='^software(\\\\|$)' \
+			-f "$awk_dir/regnorm.awk" "$WINEPREFIX/user.reg"
+	}
+}
+
+# zh_snapshot OUTDIR: write a snapshot of the current prefix into OUTDIR (created).
+zh_snapshot()
+{
+	local out=${1:-} certlist
+
+	_zh_need_env || return 1
+	[[ -n $out ]] || { _zh_err "usage: zh_snapshot OUTDIR"; return 1; }
+	mkdir -p "$out" || { _zh_err "cannot create '$out'"; return 1; }
+	certlist=$(_zh_tool certlist) || return 1
+
+	# Let whatever a test started finish first, so nothing changes while we read.
+	wineserver -w
+	wine "$certlist" >"$out/certs.raw" || { _zh_err "certlist.exe failed"; return 1; }
+	LC_ALL=C sort "$out/certs.raw" >"$out/certs" && rm -f "$out/certs.raw"
+	# The registry files are current only once the wineserver has saved them and exited.
+	wineserver -w
+	_zh_snapshot_registry >"$out/registry" || { _zh_err "cannot read the registry"; return 1; }
+	LC_ALL=C awk -f "$ZH_WINE_LIB_DIR/tools/arplist.awk" "$out/registry" |
+		LC_ALL=C sort >"$out/arp" || { _zh_err "cannot list Add/Remove Programs"; return 1; }
+	_zh_snapshot_files "$WINEPREFIX/drive_c" >"$out/files" || {
+		_zh_err "cannot hash files"
+		return 1
+	}
+}
+
+# zh_snapshot_diff A B: return 0 if the snapshots are equal, else print a unified diff of each
+# part that differs and return 1.
+zh_snapshot_diff()
+{
+	local a=${1:-} b=${2:-} part rc=0
+
+	[[ -d $a && -d $b ]] || { _zh_err "usage: zh_snapshot_diff SNAPSHOT_A SNAPSHOT_B"; return 1; }
+	for part in registry arp certs files; do
+		[[ -f $a/$part && -f $b/$part ]] || { _zh_err "'$part' missing in '$a' or '$b'"; return 2; }
+		if ! cmp -s "$a/$part" "$b/$part"; then
+			printf '=== %s differs\n' "$part"
+			diff -u --label "$a/$part" --label "$b/$part" "$a/$part" "$b/$part" || true
+			rc=1
+		fi
+	done
+	return "$rc"
+}
