@@ -22,11 +22,11 @@ enum zh_exit {
 };
 
 struct zh_cli {
-	const char *lang;    /* "zh" or "en" */
-	int json;	     /* --json */
-	int quiet;	     /* --quiet */
+	const char *lang; /* "zh" or "en" */
+	int json; /* --json */
+	int quiet; /* --quiet */
 	const char *catalog; /* --catalog FILE, NULL for the built-in one */
-	int argc;	     /* the verb's own arguments */
+	int argc; /* the verb's own arguments */
 	char **argv;
 };
 

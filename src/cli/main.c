@@ -22,10 +22,13 @@ static void usage(const struct zh_cli *cli)
 	for (i = 0; i < zh_nverbs; i++)
 		out_printf("  %-10s %s\n", zh_verbs[i].name,
 			ZH_T(cli, zh_verbs[i].summary_zh, zh_verbs[i].summary_en));
-	out_printf("\n%s\n", ZH_T(cli,
-		"退出码：0 成功；1 检测发现问题；2 用法错误；1603 失败（已回滚）；1618 已有 zhushou 在运行；3010 需要重启。",
-		"exit codes: 0 success; 1 problems found; 2 usage; 1603 failed (rolled back); "
-		"1618 another zhushou is running; 3010 reboot required."));
+	out_printf("\n%s\n",
+		ZH_T(cli,
+			"退出码：0 成功；1 检测发现问题；2 用法错误；1603 失败（已回滚）；1618 "
+			"已有 zhushou 在运行；3010 需要重启。",
+			"exit codes: 0 success; 1 problems found; 2 usage; 1603 failed (rolled "
+			"back); "
+			"1618 another zhushou is running; 3010 reboot required."));
 }
 
 /*
@@ -65,7 +68,7 @@ static int parse(struct zh_cli *cli, int argc, char **argv, const char **ret_ver
 				return ZH_EXIT_USAGE;
 			}
 		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0 ||
-			   strcmp(a, "/?") == 0) {
+			strcmp(a, "/?") == 0) {
 			*ret_verb = "help";
 		} else if (*ret_verb == NULL && a[0] != '-') {
 			*ret_verb = a;

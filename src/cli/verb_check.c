@@ -80,15 +80,16 @@ int verb_check(struct zh_cli *cli)
 	memset(&rep, 0, sizeof(rep));
 	zh_err_init(&err);
 	if (cli->argc > 0) {
-		err_printf("zhushou check: %s '%s'\n", ZH_T(cli, "多余的参数", "unexpected argument"),
-			cli->argv[0]);
+		err_printf("zhushou check: %s '%s'\n",
+			ZH_T(cli, "多余的参数", "unexpected argument"), cli->argv[0]);
 		return ZH_EXIT_USAGE;
 	}
 	if (cli_load_catalog(cli, &cat) != 0)
 		goto out;
 	rc = zh_check_run(cat, &rep, &err);
 	if (rc != 0) {
-		cli_report_error(cli, &err, "请重试；如仍失败，请把 zhushou support-report 发给客服。",
+		cli_report_error(cli, &err,
+			"请重试；如仍失败，请把 zhushou support-report 发给客服。",
 			"try again; if it fails again, send zhushou support-report to support.");
 		goto out;
 	}

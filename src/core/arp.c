@@ -279,8 +279,8 @@ static int add_hit(struct zh_arp_scan *scan, struct zh_arp_hit *h, struct zh_err
 }
 
 /* Look at one Uninstall subkey; adds a hit when it is one of the catalog's components. */
-static int scan_entry(const struct zh_catalog *cat, struct sys_reg_key *root,
-	enum zh_arp_view view, const char *name, struct zh_arp_scan *scan, struct zh_err *err)
+static int scan_entry(const struct zh_catalog *cat, struct sys_reg_key *root, enum zh_arp_view view,
+	const char *name, struct zh_arp_scan *scan, struct zh_err *err)
 {
 	struct sys_reg_key *k = NULL;
 	struct zh_arp_hit h;
@@ -347,9 +347,8 @@ out:
 	return rc;
 }
 
-static int scan_view(const struct zh_catalog *cat, enum sys_reg_root root,
-	enum sys_reg_view rview, enum zh_arp_view view, struct zh_arp_scan *scan,
-	struct zh_err *err)
+static int scan_view(const struct zh_catalog *cat, enum sys_reg_root root, enum sys_reg_view rview,
+	enum zh_arp_view view, struct zh_arp_scan *scan, struct zh_err *err)
 {
 	struct sys_reg_key *k = NULL;
 	char *name = NULL;
@@ -382,14 +381,14 @@ static int scan_view(const struct zh_catalog *cat, enum sys_reg_root root,
 	return rc;
 }
 
-int zh_arp_find_legacy(const struct zh_catalog *cat, struct zh_arp_scan *scan,
-	struct zh_err *err)
+int zh_arp_find_legacy(const struct zh_catalog *cat, struct zh_arp_scan *scan, struct zh_err *err)
 {
 	int rc;
 
 	memset(scan, 0, sizeof(*scan));
 	if ((rc = scan_view(cat, SYS_REG_HKLM, SYS_REG_VIEW_64, ZH_ARP_VIEW_64, scan, err)) != 0 ||
-		(rc = scan_view(cat, SYS_REG_HKLM, SYS_REG_VIEW_32, ZH_ARP_VIEW_32, scan, err)) != 0 ||
+		(rc = scan_view(cat, SYS_REG_HKLM, SYS_REG_VIEW_32, ZH_ARP_VIEW_32, scan, err)) !=
+			0 ||
 		(rc = scan_view(cat, SYS_REG_HKCU, SYS_REG_VIEW_DEFAULT, ZH_ARP_VIEW_USER, scan,
 			 err)) != 0)
 		zh_arp_scan_release(scan);

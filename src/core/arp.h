@@ -39,22 +39,22 @@ struct zh_arp_hit {
 	enum zh_arp_view view;
 	char *key; /* subkey name under Uninstall */
 	char *display_name;
-	char *display_version;	/* NULL if absent */
-	char *publisher;	/* NULL if absent */
-	char *uninstall;	/* UninstallString, NULL if absent */
-	char *quiet_uninstall;	/* QuietUninstallString, NULL if absent */
+	char *display_version; /* NULL if absent */
+	char *publisher; /* NULL if absent */
+	char *uninstall; /* UninstallString, NULL if absent */
+	char *quiet_uninstall; /* QuietUninstallString, NULL if absent */
 	char *install_location; /* NULL if absent */
-	char *uninstaller;	/* the uninstaller's executable path, NULL for msi/none */
-	char *product_code;	/* MSI product code, NULL unless kind is msi */
+	char *uninstaller; /* the uninstaller's executable path, NULL for msi/none */
+	char *product_code; /* MSI product code, NULL unless kind is msi */
 	enum zh_uninst_kind kind;
 };
 
 struct zh_arp_scan {
 	struct zh_arp_hit *hits;
 	size_t nhits;
-	size_t scanned;	     /* entries looked at, all views */
-	size_t odd;	     /* entries skipped for odd data */
-	size_t unreadable;   /* entries whose key could not be opened */
+	size_t scanned; /* entries looked at, all views */
+	size_t odd; /* entries skipped for odd data */
+	size_t unreadable; /* entries whose key could not be opened */
 	int views_available; /* 0 where there is no registry (posix) */
 };
 
@@ -63,8 +63,7 @@ struct zh_arp_scan {
  * zh_arp_scan_release). A view whose root key is missing is empty, not an error.
  * ZH_ENOTSUP where there is no registry; ZH_ENOMEM.
  */
-int zh_arp_find_legacy(const struct zh_catalog *cat, struct zh_arp_scan *scan,
-	struct zh_err *err);
+int zh_arp_find_legacy(const struct zh_catalog *cat, struct zh_arp_scan *scan, struct zh_err *err);
 
 /*
  * Does an entry with these values match def? Names are compared normalized. Pure; used by the

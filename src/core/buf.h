@@ -15,7 +15,7 @@
 struct zh_buf {
 	char *data; /* owned; NUL-terminated when not NULL */
 	size_t len;
-	size_t cap;   /* allocated */
+	size_t cap; /* allocated */
 	size_t limit; /* maximum len */
 };
 

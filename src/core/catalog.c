@@ -59,8 +59,7 @@ static int get_text(struct ctx *c, const cJSON *obj, const char *field, struct z
 
 	if (!cJSON_IsObject(v))
 		return bad(c, field, "must be an object with \"zh\" and \"en\"");
-	(void)snprintf(c->path + plen, sizeof(c->path) - plen, "%s%s", plen > 0 ? "." : "",
-		field);
+	(void)snprintf(c->path + plen, sizeof(c->path) - plen, "%s%s", plen > 0 ? "." : "", field);
 	rc = get_str(c, v, "zh", 1, &ret->zh);
 	if (rc == 0)
 		rc = get_str(c, v, "en", 1, &ret->en);
@@ -115,7 +114,8 @@ static int parse_legacy(struct ctx *c, const cJSON *root, struct zh_catalog *cat
 	cat->legacy = zh_calloc((size_t)cJSON_GetArraySize(a), sizeof(*cat->legacy));
 	if (cat->legacy == NULL)
 		return zh_err_set(c->err, ZH_ENOMEM, "cannot load catalog");
-	cJSON_ArrayForEach(e, a) {
+	cJSON_ArrayForEach(e, a)
+	{
 		struct zh_legacy_def *d = &cat->legacy[cat->nlegacy];
 
 		set_path(c, "legacy", i++);
@@ -155,7 +155,8 @@ static int parse_sites(struct ctx *c, const cJSON *root, struct zh_catalog *cat)
 	cat->sites = zh_calloc((size_t)cJSON_GetArraySize(a), sizeof(*cat->sites));
 	if (cat->sites == NULL)
 		return zh_err_set(c->err, ZH_ENOMEM, "cannot load catalog");
-	cJSON_ArrayForEach(e, a) {
+	cJSON_ArrayForEach(e, a)
+	{
 		struct zh_site_def *s = &cat->sites[cat->nsites];
 
 		set_path(c, "trusted_sites", i++);
@@ -188,7 +189,8 @@ static int parse_bypass(struct ctx *c, const cJSON *root, struct zh_catalog *cat
 	cat->bypass = zh_calloc((size_t)cJSON_GetArraySize(a), sizeof(*cat->bypass));
 	if (cat->bypass == NULL)
 		return zh_err_set(c->err, ZH_ENOMEM, "cannot load catalog");
-	cJSON_ArrayForEach(e, a) {
+	cJSON_ArrayForEach(e, a)
+	{
 		set_path(c, "proxy_bypass", i++);
 		if (!cJSON_IsString(e) || e->valuestring[0] == '\0' ||
 			strchr(e->valuestring, ';') != NULL || strlen(e->valuestring) > 253)
@@ -225,7 +227,8 @@ static int parse_protocols(struct ctx *c, const cJSON *root, struct zh_catalog *
 	a = get_array(c, o, "require", &rc);
 	if (a == NULL)
 		return rc;
-	cJSON_ArrayForEach(e, a) {
+	cJSON_ArrayForEach(e, a)
+	{
 		set_path(c, "secure_protocols.require", i++);
 		for (j = 0; j < sizeof(names) / sizeof(names[0]); j++)
 			if (cJSON_IsString(e) && strcmp(e->valuestring, names[j].name) == 0)
@@ -259,7 +262,8 @@ static int parse_checks(struct ctx *c, const cJSON *root, const char *const *pro
 	cat->checks = zh_calloc((size_t)cJSON_GetArraySize(a), sizeof(*cat->checks));
 	if (cat->checks == NULL)
 		return zh_err_set(c->err, ZH_ENOMEM, "cannot load catalog");
-	cJSON_ArrayForEach(e, a) {
+	cJSON_ArrayForEach(e, a)
+	{
 		struct zh_check_def *d = &cat->checks[cat->nchecks];
 
 		set_path(c, "checks", i++);
@@ -273,7 +277,8 @@ static int parse_checks(struct ctx *c, const cJSON *root, const char *const *pro
 			(rc = get_text(c, e, "advice", &d->advice)) != 0)
 			goto out;
 		if (!known(probes, d->probe)) {
-			rc = bad(c, "probe", "unknown probe (this zhushou is too old for the catalog?)");
+			rc = bad(c, "probe",
+				"unknown probe (this zhushou is too old for the catalog?)");
 			goto out;
 		}
 		if (strcmp(sev, "error") == 0)

@@ -2,8 +2,8 @@
 /*
  * The catalog: what a profile wants a PC to look like (legacy components to remove, trusted
  * sites, proxy exceptions, TLS bits) and the checks to run, each with zh-CN and English text.
- * It is data (the JSON files in manifest/), validated strictly on load: every field's type, every string
- * against a length limit, every check naming a probe this build knows. Nothing
+ * It is data (the JSON files in manifest/), validated strictly on load: every field's type, every
+ * string against a length limit, every check naming a probe this build knows. Nothing
  * profile-specific lives in C.
  */
 #ifndef ZH_CATALOG_H
@@ -33,10 +33,10 @@ enum zh_severity {
 struct zh_legacy_def {
 	char *id;
 	char *display_name;
-	char *norm_name;      /* zh_text_normalize(display_name) */
-	char *publisher;      /* NULL: any publisher */
+	char *norm_name; /* zh_text_normalize(display_name) */
+	char *publisher; /* NULL: any publisher */
 	char *norm_publisher; /* NULL when publisher is */
-	char *version;        /* constraint on DisplayVersion, "*" for any */
+	char *version; /* constraint on DisplayVersion, "*" for any */
 };
 
 struct zh_site_def {

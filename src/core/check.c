@@ -79,8 +79,20 @@ static int detail_take(struct detail *d, struct zh_text *ret, struct zh_err *err
 	return 0;
 }
 
-static int verdict_legacy(const struct zh_check_report *rep, enum zh_status *st,
-	struct detail *d, struct zh_err *err)
+static const char *view_zh(enum zh_arp_view view)
+{
+	switch (view) {
+	case ZH_ARP_VIEW_64:
+		return "64 位";
+	case ZH_ARP_VIEW_32:
+		return "32 位";
+	default:
+		return "当前用户";
+	}
+}
+
+static int verdict_legacy(const struct zh_check_report *rep, enum zh_status *st, struct detail *d,
+	struct zh_err *err)
 {
 	const struct zh_arp_scan *a = &rep->arp;
 	size_t i;
@@ -90,8 +102,8 @@ static int verdict_legacy(const struct zh_check_report *rep, enum zh_status *st,
 		*st = ZH_ST_OK;
 		rc = zh_buf_printf(&d->zh, err, "未发现旧版控件（已检查 %zu 个程序）", a->scanned);
 		if (rc == 0)
-			rc = zh_buf_printf(&d->en, err, "no old controls found (%zu programs checked)",
-				a->scanned);
+			rc = zh_buf_printf(&d->en, err,
+				"no old controls found (%zu programs checked)", a->scanned);
 		return rc;
 	}
 	*st = ZH_ST_FAIL;
@@ -102,9 +114,8 @@ static int verdict_legacy(const struct zh_check_report *rep, enum zh_status *st,
 		const struct zh_arp_hit *h = &a->hits[i];
 		const char *v = zh_arp_view_name(h->view);
 
-		rc = zh_buf_printf(&d->zh, err, "\n%s（%s，%s）", h->display_name,
-			h->view == ZH_ARP_VIEW_USER ? "当前用户" : h->view == ZH_ARP_VIEW_32 ?
-			"32 位" : "64 位", zh_uninst_kind_name(h->kind));
+		rc = zh_buf_printf(&d->zh, err, "\n%s（%s，%s）", h->display_name, view_zh(h->view),
+			zh_uninst_kind_name(h->kind));
 		if (rc == 0)
 			rc = zh_buf_printf(&d->en, err, "\n%s (%s%s, %s)", h->display_name, v,
 				h->view == ZH_ARP_VIEW_USER ? "" : "-bit",
@@ -113,8 +124,8 @@ static int verdict_legacy(const struct zh_check_report *rep, enum zh_status *st,
 	return rc;
 }
 
-static int verdict_sites(const struct zh_check_report *rep, enum zh_status *st,
-	struct detail *d, struct zh_err *err)
+static int verdict_sites(const struct zh_check_report *rep, enum zh_status *st, struct detail *d,
+	struct zh_err *err)
 {
 	const struct zh_inet_state *s = &rep->inet;
 	size_t i, missing = 0;
@@ -155,8 +166,8 @@ static int verdict_sites(const struct zh_check_report *rep, enum zh_status *st,
 	return rc;
 }
 
-static int verdict_proxy(const struct zh_check_report *rep, enum zh_status *st,
-	struct detail *d, struct zh_err *err)
+static int verdict_proxy(const struct zh_check_report *rep, enum zh_status *st, struct detail *d,
+	struct zh_err *err)
 {
 	const struct zh_inet_state *s = &rep->inet;
 	const struct zh_catalog *cat = rep->cat;
@@ -179,11 +190,13 @@ static int verdict_proxy(const struct zh_check_report *rep, enum zh_status *st,
 		rc = zh_buf_printf(&d->en, err, "proxy %s (%s)",
 			s->proxy_server ? s->proxy_server : "?", zh_hive_name(s->proxy_hive));
 	for (i = 0; i < s->nbypass && rc == 0; i++) {
-		rc = zh_buf_printf(&d->zh, err, s->bypass_present[i] ? "，例外已含 %s" :
-			"，例外缺少 %s", cat->bypass[i]);
+		rc = zh_buf_printf(&d->zh, err,
+			s->bypass_present[i] ? "，例外已含 %s" : "，例外缺少 %s", cat->bypass[i]);
 		if (rc == 0)
-			rc = zh_buf_printf(&d->en, err, s->bypass_present[i] ?
-				", exceptions include %s" : ", exceptions lack %s", cat->bypass[i]);
+			rc = zh_buf_printf(&d->en, err,
+				s->bypass_present[i] ? ", exceptions include %s"
+						     : ", exceptions lack %s",
+				cat->bypass[i]);
 	}
 	return rc;
 }
@@ -259,8 +272,8 @@ static int run_one(struct zh_check_report *rep, struct zh_check_result *r, struc
 		if (strcmp(probes[i].probe, r->def->probe) == 0)
 			break;
 	if (i == sizeof(probes) / sizeof(probes[0])) {
-		rc = zh_err_set(err, ZH_ECATALOG, "check '%s' names unknown probe '%s'",
-			r->def->id, r->def->probe);
+		rc = zh_err_set(err, ZH_ECATALOG, "check '%s' names unknown probe '%s'", r->def->id,
+			r->def->probe);
 		goto out;
 	}
 	if ((rc = gather(rep, probes[i].fact, &r->err, &ok)) != 0) {

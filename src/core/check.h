@@ -19,17 +19,17 @@
 
 enum zh_status {
 	ZH_ST_OK,
-	ZH_ST_FAIL,  /* a problem that repair fixes or advice covers */
-	ZH_ST_WARN,  /* worth knowing, not a failure */
-	ZH_ST_SKIP,  /* does not apply here (no registry, ...) */
+	ZH_ST_FAIL, /* a problem that repair fixes or advice covers */
+	ZH_ST_WARN, /* worth knowing, not a failure */
+	ZH_ST_SKIP, /* does not apply here (no registry, ...) */
 	ZH_ST_ERROR, /* the probe itself failed */
 };
 
 struct zh_check_result {
 	const struct zh_check_def *def; /* borrowed from the catalog */
 	enum zh_status status;
-	struct zh_text detail;	/* owned */
-	struct zh_err err;	/* the probe's error when status is ZH_ST_ERROR */
+	struct zh_text detail; /* owned */
+	struct zh_err err; /* the probe's error when status is ZH_ST_ERROR */
 };
 
 struct zh_check_report {

@@ -23,8 +23,8 @@ static enum sys_reg_root root_of(enum zh_hive hive)
  * Read a DWORD at root\path\name. Absent (key or value) is *ret_found = 0; another type is
  * counted as odd. Only ZH_ENOTSUP and ZH_ENOMEM are errors.
  */
-static int dword_at(enum sys_reg_root root, const char *path, const char *name,
-	uint32_t *ret, int *ret_found, size_t *odd, struct zh_err *err)
+static int dword_at(enum sys_reg_root root, const char *path, const char *name, uint32_t *ret,
+	int *ret_found, size_t *odd, struct zh_err *err)
 {
 	struct sys_reg_key *k = NULL;
 	struct zh_err e;
@@ -81,8 +81,7 @@ static int str_at(enum sys_reg_root root, const char *path, const char *name, ch
 	return 0;
 }
 
-static int probe_sites(const struct zh_catalog *cat, struct zh_inet_state *st,
-	struct zh_err *err)
+static int probe_sites(const struct zh_catalog *cat, struct zh_inet_state *st, struct zh_err *err)
 {
 	char path[512];
 	uint32_t v;
@@ -142,8 +141,7 @@ static int probe_sites(const struct zh_catalog *cat, struct zh_inet_state *st,
 	return 0;
 }
 
-static int probe_proxy(const struct zh_catalog *cat, struct zh_inet_state *st,
-	struct zh_err *err)
+static int probe_proxy(const struct zh_catalog *cat, struct zh_inet_state *st, struct zh_err *err)
 {
 	enum sys_reg_root root;
 	uint32_t v;
@@ -156,8 +154,8 @@ static int probe_proxy(const struct zh_catalog *cat, struct zh_inet_state *st,
 	st->proxy_hive = found && v == 0 ? ZH_HIVE_HKLM : ZH_HIVE_HKCU;
 	root = root_of(st->proxy_hive);
 	if ((rc = dword_at(root, ZH_IS_PATH, "ProxyEnable", &v, &found, &st->odd, err)) != 0 ||
-		(rc = str_at(root, ZH_IS_PATH, "ProxyServer", &st->proxy_server, &st->odd,
-			 err)) != 0 ||
+		(rc = str_at(root, ZH_IS_PATH, "ProxyServer", &st->proxy_server, &st->odd, err)) !=
+			0 ||
 		(rc = str_at(root, ZH_IS_PATH, "ProxyOverride", &st->proxy_override, &st->odd,
 			 err)) != 0)
 		return rc;

@@ -16,7 +16,8 @@
 #include "err.h"
 
 #define ZH_IS_PATH "Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings"
-#define ZH_IS_POLICY_PATH "Software\\Policies\\Microsoft\\Windows\\CurrentVersion\\Internet Settings"
+#define ZH_IS_POLICY_PATH                                                                          \
+	"Software\\Policies\\Microsoft\\Windows\\CurrentVersion\\Internet Settings"
 #define ZH_ZONE_TRUSTED 2u
 /* TLS 1.0 | 1.1 | 1.2: what IE11 uses when SecureProtocols is not set anywhere. */
 #define ZH_PROTO_IE11_DEFAULT 0xA80u
@@ -28,28 +29,28 @@ enum zh_hive {
 
 struct zh_site_state {
 	const struct zh_site_def *def; /* borrowed */
-	int present;	/* the scheme (or "*") maps to the trusted zone */
-	int by_policy;	/* assigned by the Site to Zone Assignment List policy */
-	int has_value;	/* a value for the scheme exists */
+	int present; /* the scheme (or "*") maps to the trusted zone */
+	int by_policy; /* assigned by the Site to Zone Assignment List policy */
+	int has_value; /* a value for the scheme exists */
 	uint32_t value; /* its zone, if has_value */
 };
 
 struct zh_inet_state {
 	enum zh_hive zone_hive; /* where the zone map is read and written */
-	int zonemap_locked;	/* a policy zone map is in force: user entries are ignored */
+	int zonemap_locked; /* a policy zone map is in force: user entries are ignored */
 	struct zh_site_state *sites;
 	size_t nsites;
 
 	enum zh_hive proxy_hive;
 	int proxy_enabled;
-	char *proxy_server;   /* NULL if absent */
+	char *proxy_server; /* NULL if absent */
 	char *proxy_override; /* NULL if absent */
-	int *bypass_present;  /* per catalog bypass entry */
+	int *bypass_present; /* per catalog bypass entry */
 	size_t nbypass;
 
 	uint32_t secure_protocols;
 	const char *secure_source; /* "policy", "user", "machine" or "default" */
-	size_t odd;		   /* values of an unexpected type, ignored */
+	size_t odd; /* values of an unexpected type, ignored */
 };
 
 /*

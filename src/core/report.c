@@ -45,7 +45,8 @@ static int add_legacy(cJSON *root, const struct zh_check_report *rep)
 		if (!add_str(o, "id", h->def->id) || !add_str(o, "display_name", h->display_name) ||
 			!add_str(o, "version", h->display_version) ||
 			!add_str(o, "publisher", h->publisher) ||
-			!add_str(o, "view", zh_arp_view_name(h->view)) || !add_str(o, "key", h->key) ||
+			!add_str(o, "view", zh_arp_view_name(h->view)) ||
+			!add_str(o, "key", h->key) ||
 			!add_str(o, "kind", zh_uninst_kind_name(h->kind)) ||
 			!add_str(o, "uninstall_string", h->uninstall) ||
 			!add_str(o, "quiet_uninstall_string", h->quiet_uninstall) ||
@@ -77,9 +78,9 @@ static int add_inet(cJSON *root, const struct zh_check_report *rep)
 			!add_str(o, "hive", zh_hive_name(s->zone_hive)) ||
 			!cJSON_AddBoolToObject(o, "present", s->sites[i].present) ||
 			!cJSON_AddBoolToObject(o, "by_policy", s->sites[i].by_policy) ||
-			(s->sites[i].has_value ?
-				!cJSON_AddNumberToObject(o, "zone", s->sites[i].value) :
-				!cJSON_AddNullToObject(o, "zone")))
+			(s->sites[i].has_value
+					? !cJSON_AddNumberToObject(o, "zone", s->sites[i].value)
+					: !cJSON_AddNullToObject(o, "zone")))
 			return 0;
 	}
 	if (!cJSON_AddBoolToObject(root, "zonemap_locked", s->zonemap_locked))
@@ -129,8 +130,9 @@ static int add_checks(cJSON *root, const struct zh_check_report *rep, const char
 			!add_str(o, "status", zh_status_name(r->status)) ||
 			!add_str(o, "title", zh_text_get(&r->def->title, lang)) ||
 			!add_str(o, "detail", zh_text_get(&r->detail, lang)) ||
-			!add_str(o, "advice", r->status == ZH_ST_OK ? NULL :
-				zh_text_get(&r->def->advice, lang)) ||
+			!add_str(o, "advice",
+				r->status == ZH_ST_OK ? NULL
+						      : zh_text_get(&r->def->advice, lang)) ||
 			!add_str(o, "error", r->err.code != 0 ? zh_err_name(r->err.code) : NULL))
 			return 0;
 	}

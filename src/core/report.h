@@ -11,7 +11,7 @@
 #include "err.h"
 
 struct zh_lib_version {
-	const char *name;    /* "sqlite", "openssl", ... */
+	const char *name; /* "sqlite", "openssl", ... */
 	const char *version; /* as the library reports it at run time */
 };
 

@@ -90,8 +90,7 @@ static int put_cp(struct zh_buf *b, unsigned long cp, struct zh_err *err)
 
 static int is_space(unsigned long cp)
 {
-	return cp == ' ' || cp == '\t' || cp == '\r' || cp == '\n' || cp == 0xA0 ||
-		cp == 0x3000;
+	return cp == ' ' || cp == '\t' || cp == '\r' || cp == '\n' || cp == 0xA0 || cp == 0x3000;
 }
 
 int zh_text_normalize(const char *s, char **ret, struct zh_err *err)

@@ -171,12 +171,24 @@ static int eval(const char *constraint, const char *version, int *ret_match, str
 
 			c = cmp_range(vv, trim_end(vv, vv + strlen(vv)), v, ve);
 			switch (op) {
-			case OP_EQ: all = all && c == 0; break;
-			case OP_NE: all = all && c != 0; break;
-			case OP_GE: all = all && c >= 0; break;
-			case OP_LE: all = all && c <= 0; break;
-			case OP_GT: all = all && c > 0; break;
-			case OP_LT: all = all && c < 0; break;
+			case OP_EQ:
+				all = all && c == 0;
+				break;
+			case OP_NE:
+				all = all && c != 0;
+				break;
+			case OP_GE:
+				all = all && c >= 0;
+				break;
+			case OP_LE:
+				all = all && c <= 0;
+				break;
+			case OP_GT:
+				all = all && c > 0;
+				break;
+			case OP_LT:
+				all = all && c < 0;
+				break;
 			}
 		}
 		if (end == NULL)

@@ -33,11 +33,11 @@ static const struct {
 	int code;
 	long sys; /* the Windows error the backend would have seen */
 } fault_errors[] = {
-	{"eio", ZH_EIO, 1117},	  /* ERROR_IO_DEVICE */
+	{"eio", ZH_EIO, 1117}, /* ERROR_IO_DEVICE */
 	{"enospc", ZH_ENOSPC, 112}, /* ERROR_DISK_FULL */
-	{"eacces", ZH_EACCES, 5},   /* ERROR_ACCESS_DENIED */
-	{"ebusy", ZH_EBUSY, 32},    /* ERROR_SHARING_VIOLATION */
-	{"enomem", ZH_ENOMEM, 8},   /* ERROR_NOT_ENOUGH_MEMORY */
+	{"eacces", ZH_EACCES, 5}, /* ERROR_ACCESS_DENIED */
+	{"ebusy", ZH_EBUSY, 32}, /* ERROR_SHARING_VIOLATION */
+	{"enomem", ZH_ENOMEM, 8}, /* ERROR_NOT_ENOUGH_MEMORY */
 };
 
 int zh_fault_parse(const char *spec, struct zh_err *err)
@@ -68,8 +68,8 @@ int zh_fault_parse(const char *spec, struct zh_err *err)
 			if (strcmp(end + 1, fault_errors[i].name) == 0)
 				break;
 		if (i == sizeof(fault_errors) / sizeof(fault_errors[0]))
-			return zh_err_set(err, ZH_EUSAGE,
-				"bad fault spec '%s': unknown error '%s'", spec, end + 1);
+			return zh_err_set(err, ZH_EUSAGE, "bad fault spec '%s': unknown error '%s'",
+				spec, end + 1);
 		code = fault_errors[i].code;
 		sys = fault_errors[i].sys;
 	} else if (*end != '\0') {

@@ -41,7 +41,7 @@ enum sys_reg_type {
 };
 
 enum sys_reg_open_flags {
-	SYS_REG_WRITE = 1 << 0,  /* open for writing */
+	SYS_REG_WRITE = 1 << 0, /* open for writing */
 	SYS_REG_CREATE = 1 << 1, /* create missing keys (implies write) */
 };
 
@@ -51,8 +51,8 @@ struct sys_reg_key;
  * Open root\path (backslash-separated) in a view. *ret_key is closed with sys_reg_close.
  * ZH_ENOENT if the key does not exist, ZH_EACCES if access is denied, ZH_ENOTSUP on posix.
  */
-int sys_reg_open(enum sys_reg_root root, const char *path, enum sys_reg_view view,
-	unsigned flags, struct sys_reg_key **ret_key, struct zh_err *err);
+int sys_reg_open(enum sys_reg_root root, const char *path, enum sys_reg_view view, unsigned flags,
+	struct sys_reg_key **ret_key, struct zh_err *err);
 
 /* Open a subkey of an open key, in the same view. */
 int sys_reg_open_sub(struct sys_reg_key *key, const char *name, unsigned flags,
@@ -82,8 +82,7 @@ int sys_reg_get_str(struct sys_reg_key *key, const char *name, char **ret,
 	enum sys_reg_type *ret_type, struct zh_err *err);
 
 /* Read a REG_DWORD. ZH_EBADTYPE for any other type, ZH_ENOENT if absent. */
-int sys_reg_get_dword(struct sys_reg_key *key, const char *name, uint32_t *ret,
-	struct zh_err *err);
+int sys_reg_get_dword(struct sys_reg_key *key, const char *name, uint32_t *ret, struct zh_err *err);
 
 /* Write a REG_SZ (or REG_EXPAND_SZ when expand is set) value from UTF-8. */
 int sys_reg_set_str(struct sys_reg_key *key, const char *name, const char *value, int expand,

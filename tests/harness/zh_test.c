@@ -38,8 +38,8 @@ static int make_dir(const char *name)
 		base = getenv("TEMP");
 	if (base == NULL)
 		base = ".";
-	snprintf(test_dir, sizeof(test_dir), "%s\\zh-%s-%u-%u", base, name,
-		(unsigned)_getpid(), ++counter);
+	snprintf(test_dir, sizeof(test_dir), "%s\\zh-%s-%u-%u", base, name, (unsigned)_getpid(),
+		++counter);
 	return _mkdir(test_dir);
 #else
 	if (base == NULL)

@@ -75,8 +75,10 @@ static void t_uninstaller_path(void)
 	static const struct {
 		const char *cmd, *want;
 	} cases[] = {
-		{"\"C:\\Program Files (x86)\\CJ\\uninst.exe\" /S", "C:\\Program Files (x86)\\CJ\\uninst.exe"},
-		{"C:\\Program Files (x86)\\CJ\\uninst.exe /S", "C:\\Program Files (x86)\\CJ\\uninst.exe"},
+		{"\"C:\\Program Files (x86)\\CJ\\uninst.exe\" /S",
+			"C:\\Program Files (x86)\\CJ\\uninst.exe"},
+		{"C:\\Program Files (x86)\\CJ\\uninst.exe /S",
+			"C:\\Program Files (x86)\\CJ\\uninst.exe"},
 		{"  C:\\Apps\\unins000.exe", "C:\\Apps\\unins000.exe"},
 		{"MsiExec.exe /X{11111111-2222-3333-4444-555555555555}", "MsiExec.exe"},
 		{"\"C:\\no end quote\\u.exe", "C:\\no end quote\\u.exe"},

@@ -42,13 +42,14 @@ static void t_builtin(void)
 	zh_catalog_free(cat);
 }
 
-static const char tiny[] = "{\"schema\":1,\"profile\":{\"id\":\"tiny\",\"name\":{\"zh\":\"小\","
-			   "\"en\":\"Tiny\"},\"catalog_version\":\"1\"},"
-			   "\"legacy\":[{\"id\":\"old\",\"display_name\":\"Old Widget\","
-			   "\"version\":\">=1.0,<2\"}],"
-			   "\"checks\":[{\"id\":\"old\",\"probe\":\"legacy\",\"severity\":\"warning\","
-			   "\"title\":{\"zh\":\"旧\",\"en\":\"Old\"},"
-			   "\"advice\":{\"zh\":\"删\",\"en\":\"Remove\"}}]}";
+static const char tiny[] =
+	"{\"schema\":1,\"profile\":{\"id\":\"tiny\",\"name\":{\"zh\":\"小\","
+	"\"en\":\"Tiny\"},\"catalog_version\":\"1\"},"
+	"\"legacy\":[{\"id\":\"old\",\"display_name\":\"Old Widget\","
+	"\"version\":\">=1.0,<2\"}],"
+	"\"checks\":[{\"id\":\"old\",\"probe\":\"legacy\",\"severity\":\"warning\","
+	"\"title\":{\"zh\":\"旧\",\"en\":\"Old\"},"
+	"\"advice\":{\"zh\":\"删\",\"en\":\"Remove\"}}]}";
 
 static void t_second_profile(void)
 {
@@ -94,8 +95,10 @@ static void t_broken(void)
 		{"\"schema\":1", "\"schema\":\"1\"", "schema"},
 		{"\"id\":\"tiny\"", "\"id\":\"Tiny Profile\"", "profile.id"},
 		{"\"display_name\":\"Old Widget\",", "", "legacy[0].display_name"},
-		{"\"display_name\":\"Old Widget\"", "\"display_name\":42", "legacy[0].display_name"},
-		{"\"display_name\":\"Old Widget\"", "\"display_name\":\"\"", "legacy[0].display_name"},
+		{"\"display_name\":\"Old Widget\"", "\"display_name\":42",
+			"legacy[0].display_name"},
+		{"\"display_name\":\"Old Widget\"", "\"display_name\":\"\"",
+			"legacy[0].display_name"},
 		{"\"version\":\">=1.0,<2\"", "\"version\":\">=\"", "legacy[0].version"},
 		{"\"probe\":\"legacy\"", "\"probe\":\"format_c\"", "checks[0].probe"},
 		{"\"severity\":\"warning\"", "\"severity\":\"fatal\"", "checks[0].severity"},

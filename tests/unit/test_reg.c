@@ -34,8 +34,8 @@ static struct sys_reg_key *fresh_key(void)
 	struct sys_reg_key *k = NULL;
 
 	(void)sys_reg_delete_tree(SYS_REG_HKCU, TEST_KEY, SYS_REG_VIEW_DEFAULT, NULL);
-	if (sys_reg_open(SYS_REG_HKCU, TEST_KEY, SYS_REG_VIEW_DEFAULT, SYS_REG_CREATE, &k,
-		    NULL) != 0)
+	if (sys_reg_open(SYS_REG_HKCU, TEST_KEY, SYS_REG_VIEW_DEFAULT, SYS_REG_CREATE, &k, NULL) !=
+		0)
 		return NULL;
 	return k;
 }
@@ -91,7 +91,9 @@ static void t_odd_strings(void)
 		return;
 	T_EQ_INT(sys_reg_set_raw(k, "bad", SYS_REG_SZ, bad, sizeof(bad), NULL), 0);
 	T_EQ_INT(sys_reg_get_str(k, "bad", &s, NULL, NULL), 0);
-	T_EQ_STR(s, "A\xEF\xBF\xBD" "B\xEF\xBF\xBD");
+	T_EQ_STR(s,
+		"A\xEF\xBF\xBD"
+		"B\xEF\xBF\xBD");
 	sys_free(s);
 	T_EQ_INT(sys_reg_set_raw(k, "after", SYS_REG_SZ, after, sizeof(after), NULL), 0);
 	T_EQ_INT(sys_reg_get_str(k, "after", &s, NULL, NULL), 0);

@@ -59,10 +59,10 @@ static void t_utf8(void)
 	char *r = NULL;
 
 	T_CHECK(zh_utf8_valid("长江", strlen("长江")));
-	T_CHECK(!zh_utf8_valid("\xC0\x80", 2));		/* overlong NUL */
-	T_CHECK(!zh_utf8_valid("\xED\xA0\x80", 3));	/* a surrogate */
+	T_CHECK(!zh_utf8_valid("\xC0\x80", 2)); /* overlong NUL */
+	T_CHECK(!zh_utf8_valid("\xED\xA0\x80", 3)); /* a surrogate */
 	T_CHECK(!zh_utf8_valid("\xF4\x90\x80\x80", 4)); /* past U+10FFFF */
-	T_CHECK(!zh_utf8_valid("\xE9\x95", 2));		/* truncated */
+	T_CHECK(!zh_utf8_valid("\xE9\x95", 2)); /* truncated */
 	zh_err_init(&err);
 	T_EQ_INT(zh_text_normalize("bad \xFF name", &r, &err), ZH_EPARSE);
 	T_CHECK(r == NULL);

@@ -36,8 +36,7 @@ static int code_from_errno(int e)
 	}
 }
 
-int sys_fs_stat(const char *path, enum sys_fs_kind *ret_kind, int64_t *ret_size,
-	struct zh_err *err)
+int sys_fs_stat(const char *path, enum sys_fs_kind *ret_kind, int64_t *ret_size, struct zh_err *err)
 {
 	struct stat st;
 	int rc = ZH_FAULT_CHECK("sys_fs_stat", err);
@@ -55,7 +54,7 @@ int sys_fs_stat(const char *path, enum sys_fs_kind *ret_kind, int64_t *ret_size,
 			path, strerror(errno));
 	}
 	*ret_kind = S_ISREG(st.st_mode) ? SYS_FS_FILE
-		: S_ISDIR(st.st_mode)   ? SYS_FS_DIR
+		: S_ISDIR(st.st_mode)	? SYS_FS_DIR
 					: SYS_FS_OTHER;
 	if (ret_size != NULL)
 		*ret_size = (int64_t)st.st_size;

@@ -9,6 +9,7 @@
 
 void sys_proc_crash(void)
 {
-	/* _exit skips atexit handlers and stdio flushes: as close to a power cut as a test needs. */
+	/* _exit skips atexit handlers and stdio flushes: as close to a power cut as a test needs.
+	 */
 	_exit(99);
 }

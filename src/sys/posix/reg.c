@@ -10,11 +10,12 @@
 
 static int nosup(struct zh_err *err)
 {
-	return zh_err_set(err, ZH_ENOTSUP, "the Windows registry is not available on this platform");
+	return zh_err_set(err, ZH_ENOTSUP,
+		"the Windows registry is not available on this platform");
 }
 
-int sys_reg_open(enum sys_reg_root root, const char *path, enum sys_reg_view view,
-	unsigned flags, struct sys_reg_key **ret_key, struct zh_err *err)
+int sys_reg_open(enum sys_reg_root root, const char *path, enum sys_reg_view view, unsigned flags,
+	struct sys_reg_key **ret_key, struct zh_err *err)
 {
 	(void)root, (void)path, (void)view, (void)flags, (void)ret_key;
 	return nosup(err);
@@ -52,8 +53,7 @@ int sys_reg_get_str(struct sys_reg_key *key, const char *name, char **ret,
 	return nosup(err);
 }
 
-int sys_reg_get_dword(struct sys_reg_key *key, const char *name, uint32_t *ret,
-	struct zh_err *err)
+int sys_reg_get_dword(struct sys_reg_key *key, const char *name, uint32_t *ret, struct zh_err *err)
 {
 	(void)key, (void)name, (void)ret;
 	return nosup(err);
@@ -66,8 +66,7 @@ int sys_reg_set_str(struct sys_reg_key *key, const char *name, const char *value
 	return nosup(err);
 }
 
-int sys_reg_set_dword(struct sys_reg_key *key, const char *name, uint32_t value,
-	struct zh_err *err)
+int sys_reg_set_dword(struct sys_reg_key *key, const char *name, uint32_t value, struct zh_err *err)
 {
 	(void)key, (void)name, (void)value;
 	return nosup(err);

@@ -44,8 +44,7 @@ static wchar_t *wpath(const char *path, struct zh_err *err)
 	return full;
 }
 
-int sys_fs_stat(const char *path, enum sys_fs_kind *ret_kind, int64_t *ret_size,
-	struct zh_err *err)
+int sys_fs_stat(const char *path, enum sys_fs_kind *ret_kind, int64_t *ret_size, struct zh_err *err)
 {
 	WIN32_FILE_ATTRIBUTE_DATA fa;
 	wchar_t *w;

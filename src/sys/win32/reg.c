@@ -91,8 +91,8 @@ out:
 	return rc;
 }
 
-int sys_reg_open(enum sys_reg_root root, const char *path, enum sys_reg_view view,
-	unsigned flags, struct sys_reg_key **ret_key, struct zh_err *err)
+int sys_reg_open(enum sys_reg_root root, const char *path, enum sys_reg_view view, unsigned flags,
+	struct sys_reg_key **ret_key, struct zh_err *err)
 {
 	int rc = ZH_FAULT_CHECK("sys_reg_open", err);
 
@@ -251,8 +251,7 @@ int sys_reg_get_str(struct sys_reg_key *key, const char *name, char **ret,
 	return 0;
 }
 
-int sys_reg_get_dword(struct sys_reg_key *key, const char *name, uint32_t *ret,
-	struct zh_err *err)
+int sys_reg_get_dword(struct sys_reg_key *key, const char *name, uint32_t *ret, struct zh_err *err)
 {
 	BYTE *data = NULL;
 	DWORD type, len;
@@ -307,8 +306,7 @@ int sys_reg_set_str(struct sys_reg_key *key, const char *name, const char *value
 	return rc;
 }
 
-int sys_reg_set_dword(struct sys_reg_key *key, const char *name, uint32_t value,
-	struct zh_err *err)
+int sys_reg_set_dword(struct sys_reg_key *key, const char *name, uint32_t value, struct zh_err *err)
 {
 	return sys_reg_set_raw(key, name, SYS_REG_DWORD, &value, 4, err);
 }
