@@ -4,6 +4,7 @@
 
 #include "mem.h"
 #include "env.h"
+#include "../core/banned.h"
 
 void sys_free(void *p)
 {
