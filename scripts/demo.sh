@@ -1,0 +1,35 @@
+#!/bin/bash
+# README command 1: install what is missing, build, then on a fresh Wine prefix seeded with the
+# portal's old controls (real NSIS, MSI and Inno-style installers, an orphan, look-alike
+# decoys) and the guide's proxy setting, run `zhushou check` in Chinese and English.
+# ZH_DEMO_DIR keeps the prefix somewhere of your choosing (default: a temp dir, removed).
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$here/scripts/setup.sh"
+export ZH_WINTOOLS_DIR=$ZH_BUILD/tests/wine
+source "$here/tests/wine/lib.sh"
+
+dir=${ZH_DEMO_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/zhushou-demo-XXXXXX")}
+cleanup() { wineserver -k 2>/dev/null || true; [[ -n ${ZH_DEMO_DIR:-} ]] || rm -rf "$dir"; }
+trap cleanup EXIT
+
+zh_log "fresh Wine prefix in $dir/prefix"
+zh_new_prefix "$dir"
+zh_log "installing the old controls and look-alikes (real installers)"
+zh_seed_legacy
+zh_seed_decoys
+IS='HKCU\Software\Microsoft\Windows\CurrentVersion\Internet Settings'
+wine reg add "$IS" /v ProxyEnable /t REG_DWORD /d 1 /f >/dev/null 2>&1
+wine reg add "$IS" /v ProxyServer /t REG_SZ /d 127.0.0.1:7890 /f >/dev/null 2>&1
+wine reg add "$IS" /v ProxyOverride /t REG_SZ /d '172.30.*;192.168.*;127.0.0.1' /f >/dev/null 2>&1
+
+exe=$ZH_BUILD/zhushou.exe
+echo
+echo '$ zhushou check --lang zh'
+wine "$exe" check --lang zh || true
+echo
+echo '$ zhushou check --lang en'
+wine "$exe" check --lang en || true
+code=$(zh_winrun "$(winepath -w "$exe")" check 2>/dev/null)
+echo
+zh_log "exit code seen by a Windows parent: $code (1 = problems found)"
