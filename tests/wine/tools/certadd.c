@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * certadd: adds a DER certificate to a system store, or removes it, as a test's setup step
+ * (the product has its own code for this; the harness must not depend on it).
+ *
+ *   certadd [--remove] LocalMachine|CurrentUser STORE FILE.der
+ *
+ * The store is closed explicitly: Wine writes a registry-backed store only when it is closed
+ * or committed (WINE.md "Certificates"), so a process that just exits would lose the add.
+ * Exit status: 0 done, 1 failed, 2 usage error.
+ */
+#include <windows.h>
+#include <wincrypt.h>
+#include <stdio.h>
+#include <wchar.h>
+
+int wmain(int argc, wchar_t **argv)
+{
+	int i = 1, remove = 0, rc = 1;
+	DWORD location, size, got;
+	HANDLE f;
+	BYTE *der = NULL;
+	HCERTSTORE store = NULL;
+	PCCERT_CONTEXT cert = NULL, found = NULL;
+
+	if (i < argc && wcscmp(argv[i], L"--remove") == 0) {
+		remove = 1;
+		i++;
+	}
+	if (argc - i != 3) {
+		fprintf(stderr, "usage: certadd [--remove] LocalMachine|CurrentUser STORE FILE.der\n");
+		return 2;
+	}
+	if (_wcsicmp(argv[i], L"LocalMachine") == 0)
+		location = CERT_SYSTEM_STORE_LOCAL_MACHINE;
+	else if (_wcsicmp(argv[i], L"CurrentUser") == 0)
+		location = CERT_SYSTEM_STORE_CURRENT_USER;
+	else {
+		fprintf(stderr, "certadd: unknown location '%ls'\n", argv[i]);
+		return 2;
+	}
+
+	f = CreateFileW(argv[i + 2], GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+	if (f == INVALID_HANDLE_VALUE) {
+		fprintf(stderr, "certadd: cannot open '%ls': error %lu\n", argv[i + 2], GetLastError());
+		return 1;
+	}
+	size = GetFileSize(f, NULL);
+	der = HeapAlloc(GetProcessHeap(), 0, size ? size : 1);
+	if (!ReadFile(f, der, size, &got, NULL) || got != size) {
+		fprintf(stderr, "certadd: cannot read '%ls'\n", argv[i + 2]);
+		goto out;
+	}
+	cert = CertCreateCertificateContext(X509_ASN_ENCODING, der, size);
+	if (!cert) {
+		fprintf(stderr, "certadd: '%ls' is not a DER certificate\n", argv[i + 2]);
+		goto out;
+	}
+	store = CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0, location, argv[i + 1]);
+	if (!store) {
+		fprintf(stderr, "certadd: cannot open store '%ls': error %lu\n", argv[i + 1],
+			GetLastError());
+		goto out;
+	}
+	if (remove) {
+		found = CertFindCertificateInStore(store, X509_ASN_ENCODING, 0,
+						   CERT_FIND_EXISTING, cert, NULL);
+		/* CertDeleteCertificateFromStore frees the context it is given. */
+		if (found && !CertDeleteCertificateFromStore(found)) {
+			fprintf(stderr, "certadd: cannot remove: error %lu\n", GetLastError());
+			goto out;
+		}
+	} else if (!CertAddCertificateContextToStore(store, cert, CERT_STORE_ADD_REPLACE_EXISTING,
+						     NULL)) {
+		fprintf(stderr, "certadd: cannot add: error %lu\n", GetLastError());
+		goto out;
+	}
+	rc = 0;
+out:
+	if (store && !CertCloseStore(store, 0) && rc == 0) {
+		fprintf(stderr, "certadd: closing the store failed: error %lu\n", GetLastError());
+		rc = 1;
+	}
+	if (cert)
+		CertFreeCertificateContext(cert);
+	CloseHandle(f);
+	HeapFree(GetProcessHeap(), 0, der);
+	return rc;
+}
