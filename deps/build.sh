@@ -221,6 +221,8 @@ build_libarchive() {
   # no way out: a ZLIB_WINAPI try_run crashes CMake 3.25 when cross compiling.)
   autoreconf -fi
   # Out of tree, and not in the tree's own build/ folder (build/version lives there).
+  # LIBARCHIVE_STATIC: otherwise archive.h marks the API dllexport while building, and every
+  # exe linking libarchive.a would export it.
   mkdir "$WORK/libarchive-obj"
   cd "$WORK/libarchive-obj"
   "$WORK/libarchive/configure" --host="$HOST" --prefix="$STAGE" \
@@ -228,7 +230,7 @@ build_libarchive() {
     --disable-bsdtar --disable-bsdcpio --disable-bsdcat --disable-acl --disable-xattr \
     --with-zlib --without-bz2lib --without-libb2 --without-iconv --without-lz4 \
     --without-zstd --without-lzma --without-openssl --without-xml2 --without-expat \
-    CPPFLAGS="-I$STAGE/include" LDFLAGS="-L$STAGE/lib"
+    CPPFLAGS="-I$STAGE/include -DLIBARCHIVE_STATIC" LDFLAGS="-L$STAGE/lib"
   # configure quietly drops zlib when it cannot find it.
   grep -q '^#define HAVE_ZLIB_H 1' config.h
   make -j2 libarchive.la

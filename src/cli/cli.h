@@ -31,9 +31,9 @@ struct zh_cli {
 };
 
 /* Write to stdout / stderr, UTF-8, in the console's way (sys/console.h). */
-void out_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void out_printf(const char *fmt, ...) ZH_FORMAT(1, 2);
 void out_write(const char *s);
-void err_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void err_printf(const char *fmt, ...) ZH_FORMAT(1, 2);
 
 /* Pick the text for the current language. */
 #define ZH_T(cli, zh, en) ((cli)->lang[0] == 'z' ? (zh) : (en))

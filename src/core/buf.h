@@ -32,8 +32,7 @@ void zh_buf_release(struct zh_buf *b);
 /* Append n bytes; ZH_ENOMEM or ZH_ETOOBIG (buffer released) on failure. */
 int zh_buf_add(struct zh_buf *b, const void *p, size_t n, struct zh_err *err);
 int zh_buf_adds(struct zh_buf *b, const char *s, struct zh_err *err);
-int zh_buf_printf(struct zh_buf *b, struct zh_err *err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int zh_buf_printf(struct zh_buf *b, struct zh_err *err, const char *fmt, ...) ZH_FORMAT(3, 4);
 /* Hand the data to the caller (free with zh_free); the buffer is empty afterwards. */
 char *zh_buf_take(struct zh_buf *b);
 

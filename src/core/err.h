@@ -16,6 +16,16 @@ enum zh_err_code {
 };
 #undef ZH_ERR
 
+/*
+ * printf-style checking for our own functions. gnu_printf, because mingw-w64 builds use the
+ * C99 printf of libmingwex (__USE_MINGW_ANSI_STDIO) where plain "printf" would mean msvcrt's.
+ */
+#if defined(__GNUC__) && !defined(__clang__)
+#define ZH_FORMAT(fmt, args) __attribute__((format(gnu_printf, fmt, args)))
+#else
+#define ZH_FORMAT(fmt, args) __attribute__((format(printf, fmt, args)))
+#endif
+
 struct zh_err {
 	int code;
 	long sys;
@@ -29,15 +39,13 @@ void zh_err_init(struct zh_err *err);
  * Set the error if none is set yet (the first error wins) and return code, so a caller can
  * write `return zh_err_set(err, ZH_EINVAL, "bad '%s'", x);`. err may be NULL.
  */
-int zh_err_set(struct zh_err *err, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int zh_err_set(struct zh_err *err, int code, const char *fmt, ...) ZH_FORMAT(3, 4);
 
 /* Like zh_err_set, and records the OS error number sys. */
-int zh_err_sys(struct zh_err *err, int code, long sys, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+int zh_err_sys(struct zh_err *err, int code, long sys, const char *fmt, ...) ZH_FORMAT(4, 5);
 
 /* Prefix context to an error already set: "installing 'x': <old message>". */
-void zh_err_wrap(struct zh_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void zh_err_wrap(struct zh_err *err, const char *fmt, ...) ZH_FORMAT(2, 3);
 
 /* Default text of a code in English ("en") or Chinese ("zh"); never NULL. */
 const char *zh_err_str(int code, const char *lang);

@@ -71,6 +71,13 @@ _zh_hash()
 	sha256sum | cut -c1-16
 }
 
+# A Windows path for a Linux path (drive Z: is / in every Wine prefix).
+_zh_winpath()
+{
+	local p=$1
+	printf 'Z:%s\n' "${p//\//\\}"
+}
+
 # ---------------------------------------------------------------------------------------------
 # Environment, template and prefixes
 
@@ -105,7 +112,11 @@ _zh_template_setup()
 
 	# CJK font substitutes (WINE.md "Windows on screen"): without them Chinese in windows
 	# and screenshots renders as boxes.
-	cat >"$TMPDIR/fonts.reg" <<-'EOF'
+	# Keys a fresh Wine prefix lacks and Windows has: the two other Uninstall keys, and
+	# Windows Installer's product registry. Otherwise the first installer creates them, its
+	# uninstaller leaves them behind empty, and "install, then uninstall" never gets back to
+	# an identical snapshot.
+	cat >"$TMPDIR/template.reg" <<-'EOF'
 	REGEDIT4
 
 	[HKEY_CURRENT_USER\Software\Wine\Fonts\Replacements]
@@ -115,8 +126,24 @@ _zh_template_setup()
 	"MS Shell Dlg"="WenQuanYi Micro Hei"
 	"MS Shell Dlg 2"="WenQuanYi Micro Hei"
 	"Tahoma"="WenQuanYi Micro Hei"
+
+	[HKEY_LOCAL_MACHINE\Software\Wow6432Node\Microsoft\Windows\CurrentVersion\Uninstall]
+
+	[HKEY_CURRENT_USER\Software\Microsoft\Windows\CurrentVersion\Uninstall]
+
+	[HKEY_LOCAL_MACHINE\Software\Classes\Installer\Features]
+
+	[HKEY_LOCAL_MACHINE\Software\Classes\Installer\Products]
+
+	[HKEY_LOCAL_MACHINE\Software\Classes\Installer\UpgradeCodes]
+
+	[HKEY_LOCAL_MACHINE\Software\Microsoft\Windows\CurrentVersion\Installer\UpgradeCodes]
+
+	[HKEY_LOCAL_MACHINE\Software\Microsoft\Windows\CurrentVersion\Installer\UserData\S-1-5-18\Components]
+
+	[HKEY_LOCAL_MACHINE\Software\Microsoft\Windows\CurrentVersion\Installer\UserData\S-1-5-18\Products]
 	EOF
-	wine regedit /S "$TMPDIR/fonts.reg" && wineserver -w || return 1
+	wine regedit /S "$TMPDIR/template.reg" && wineserver -w || return 1
 
 	# wineboot links Desktop, Documents, Downloads, Music, Pictures and Videos of the
 	# profile to $HOME, an absolute path of the build directory: in a copied prefix they
@@ -218,6 +245,35 @@ zh_reboot()
 	zh_wine_kill
 	wineboot -r || { _zh_err "wineboot -r failed"; return 1; }
 	wineserver -w
+}
+
+# zh_wine_hold / zh_wine_release: keep the wineserver of the current prefix running between
+# Wine commands (state that lives only in the wineserver, such as zh_deny_read's DACL, survives).
+# zh_wine_wait and zh_snapshot block until zh_wine_release.
+zh_wine_hold()
+{
+	local holdfile
+
+	_zh_need_env || return 1
+	holdfile=$(_zh_tool holdfile) || return 1
+	rm -f "$TMPDIR/zh-hold.release" "$TMPDIR/zh-hold.ready"
+	wine "$holdfile" --ready "$(_zh_winpath "$TMPDIR/zh-hold.ready")" \
+		--until "$(_zh_winpath "$TMPDIR/zh-hold.release")" --seconds 3600 \
+		"$(_zh_winpath "$TMPDIR/zh-hold.lock")" &
+	_ZH_HOLD_PID=$!
+	while [[ ! -e $TMPDIR/zh-hold.ready ]]; do
+		kill -0 "$_ZH_HOLD_PID" 2>/dev/null || { _zh_err "holdfile.exe did not start"; return 1; }
+		sleep 0.05
+	done
+}
+
+zh_wine_release()
+{
+	[[ -n ${_ZH_HOLD_PID:-} ]] || return 0
+	touch "$TMPDIR/zh-hold.release"
+	wait "$_ZH_HOLD_PID" || true
+	_ZH_HOLD_PID=
+	rm -f "$TMPDIR/zh-hold.release" "$TMPDIR/zh-hold.ready" "$TMPDIR/zh-hold.lock"
 }
 
 # Sources of the Windows-side tools, and the libraries each needs beyond the defaults.
@@ -395,3 +451,6 @@ zh_snapshot_diff()
 	done
 	return "$rc"
 }
+
+# shellcheck source=fixtures/seed.sh
+source "$ZH_WINE_LIB_DIR/fixtures/seed.sh"

@@ -17,7 +17,11 @@ expect_eq "trusted sites missing on a fresh prefix" \
 	"$(json "$zh_t_dir/out.json" '[c["status"] for c in d["checks"] if c["id"]=="trusted-sites"][0]')" fail
 want=$(json "$zh_t_dir/out.json" '0 if d["ok"] else 1')
 expect_eq "exit code matches the verdicts" "$code" "$want"
-expect_eq "ARP entries were scanned" "$(json "$zh_t_dir/out.json" 'd["arp"]["scanned"] > 0')" true
+# zhushou scans exactly the entries `reg query` lists under the three Uninstall roots.
+U='Software\Microsoft\Windows\CurrentVersion\Uninstall'
+keys=$( { wine reg query "HKLM\\$U" /reg:64; wine reg query "HKLM\\$U" /reg:32; wine reg query "HKCU\\$U"; } 2>/dev/null |
+	tr -d '\r' | grep -c '\\Uninstall\\' || true)
+expect_eq "ARP entries scanned = keys reg query lists" "$(json "$zh_t_dir/out.json" 'd["arp"]["scanned"]')" "$keys"
 
 zh_snapshot "$zh_t_dir/after"
 if zh_snapshot_diff "$zh_t_dir/before" "$zh_t_dir/after"; then

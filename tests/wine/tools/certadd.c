@@ -14,6 +14,24 @@
 #include <stdio.h>
 #include <wchar.h>
 
+/* The store's own copy of CERT, matched by SHA-1 while enumerating: what certlist sees. */
+static PCCERT_CONTEXT find_same(HCERTSTORE store, PCCERT_CONTEXT cert)
+{
+	BYTE want[20], have[20];
+	DWORD len = sizeof(want);
+	PCCERT_CONTEXT c = NULL;
+
+	if (!CertGetCertificateContextProperty(cert, CERT_SHA1_HASH_PROP_ID, want, &len))
+		return NULL;
+	while ((c = CertEnumCertificatesInStore(store, c)) != NULL) {
+		len = sizeof(have);
+		if (CertGetCertificateContextProperty(c, CERT_SHA1_HASH_PROP_ID, have, &len) &&
+		    memcmp(want, have, sizeof(want)) == 0)
+			return c;
+	}
+	return NULL;
+}
+
 int wmain(int argc, wchar_t **argv)
 {
 	int i = 1, remove = 0, rc = 1;
@@ -63,16 +81,26 @@ int wmain(int argc, wchar_t **argv)
 		goto out;
 	}
 	if (remove) {
-		found = CertFindCertificateInStore(store, X509_ASN_ENCODING, 0,
-						   CERT_FIND_EXISTING, cert, NULL);
+		found = find_same(store, cert);
+		if (!found) {
+			fprintf(stderr, "certadd: not in the store\n");
+			goto out;
+		}
 		/* CertDeleteCertificateFromStore frees the context it is given. */
-		if (found && !CertDeleteCertificateFromStore(found)) {
+		if (!CertDeleteCertificateFromStore(found)) {
 			fprintf(stderr, "certadd: cannot remove: error %lu\n", GetLastError());
 			goto out;
 		}
 	} else if (!CertAddCertificateContextToStore(store, cert, CERT_STORE_ADD_REPLACE_EXISTING,
 						     NULL)) {
 		fprintf(stderr, "certadd: cannot add: error %lu\n", GetLastError());
+		goto out;
+	}
+	/* Commit explicitly: after a delete, Wine 8 keeps a reference to the registry store past
+	 * CertCloseStore, so closing alone never writes the removal (the add survives a close).
+	 */
+	if (!CertControlStore(store, 0, CERT_STORE_CTRL_COMMIT, NULL)) {
+		fprintf(stderr, "certadd: cannot commit the store: error %lu\n", GetLastError());
 		goto out;
 	}
 	rc = 0;

@@ -1,10 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * certlist: prints one line per certificate in the LocalMachine and CurrentUser system stores
- * Root, CA and My, as "<Location>\<Store> <SHA-1 hex> <subject>" in UTF-8, for the harness's
- * state snapshots. Stores are opened read-only and only if they exist: opening a missing store
- * without CERT_STORE_OPEN_EXISTING_FLAG would create its registry key, so listing would change
- * the state it lists. Output is not sorted; the harness sorts it.
+ * certlist: prints one line per certificate in the LocalMachine and CurrentUser stores Root,
+ * CA and My, as "<Location>\<Store> <SHA-1 hex> <subject>" in UTF-8, for the harness's state
+ * snapshots. Output is not sorted; the harness sorts it.
+ *
+ * It lists the physical registry stores (CERT_STORE_PROV_SYSTEM_REGISTRY_W), not the logical
+ * system stores (CERT_STORE_PROV_SYSTEM_W), because a snapshot must say where a certificate is
+ * stored: the logical CurrentUser stores also show every LocalMachine certificate (CurrentUser
+ * Root jumps from 0 to 150 entries once its registry key exists), which hides whether something
+ * was added per machine or per user. The host's roots that Wine imports as volatile keys
+ * (WINE.md "Certificates") are in the LocalMachine Root registry store, so they are listed.
+ * Stores are opened read-only and only if they exist: opening a missing store without
+ * CERT_STORE_OPEN_EXISTING_FLAG creates its registry key, so listing would change the state.
  */
 #include <windows.h>
 #include <wincrypt.h>
@@ -27,7 +34,7 @@ static void list_store(DWORD location, const wchar_t *loc_name, const wchar_t *s
 	HCERTSTORE store;
 	PCCERT_CONTEXT cert = NULL;
 
-	store = CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0,
+	store = CertOpenStore(CERT_STORE_PROV_SYSTEM_REGISTRY_W, 0, 0,
 			      location | CERT_STORE_READONLY_FLAG | CERT_STORE_OPEN_EXISTING_FLAG,
 			      store_name);
 	if (!store)

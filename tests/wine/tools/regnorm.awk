@@ -71,5 +71,6 @@ function decode(s,    out, n, i, j, c, h, v)
 		printf "\n[%s\\%s]\n", root, name
 	next
 }
-!inkey || /^#time=/ { next }
+# Blank lines separate keys in the input; the key header above writes its own.
+!inkey || /^#time=/ || /^$/ { next }
 { print decode($0) }
