@@ -305,21 +305,22 @@ _zh_tools_build()
 }
 
 # _zh_tool NAME: path of tools/NAME.exe, from ZH_WINTOOLS_DIR (meson) or built into the cache,
-# keyed by the hash of all tool sources and the compiler version.
+# keyed by the hash of the tool sources, their build recipe and the compiler version.
 _zh_tool()
 {
 	local name=$1 dir cache hash
 
 	if [[ -n ${ZH_WINTOOLS_DIR:-} ]]; then
 		dir=$ZH_WINTOOLS_DIR
-	elif [[ -n ${_ZH_TOOLS_CACHED:-} ]]; then
-		dir=$_ZH_TOOLS_CACHED
 	else
 		cache=$(_zh_cache_dir) || return 1
-		hash=$({ cat "$ZH_WINE_LIB_DIR"/tools/*.c; x86_64-w64-mingw32-gcc --version; } | _zh_hash)
+		hash=$({
+			cat "$ZH_WINE_LIB_DIR"/tools/*.c
+			declare -f _zh_tools_build _zh_tool_libs
+			x86_64-w64-mingw32-gcc --version
+		} | _zh_hash)
 		dir=$cache/tools-$hash
 		[[ -d $dir ]] || _zh_locked tools _zh_tools_build "$dir" || return 1
-		_ZH_TOOLS_CACHED=$dir
 	fi
 	[[ -f $dir/$name.exe ]] || { _zh_err "no '$name.exe' in '$dir'"; return 1; }
 	printf '%s\n' "$dir/$name.exe"

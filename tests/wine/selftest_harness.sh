@@ -145,7 +145,7 @@ check "certs part lists the host's CFCA EV ROOT in LocalMachine\\Root (WINE.md)"
 
 # --- certificates --------------------------------------------------------------------------------
 openssl req -x509 -newkey rsa:2048 -nodes -utf8 -keyout "$work/test.key" \
-	-subj '/CN=zhushou harness test root/O=助手测试' -days 3650 -outform DER \
+	-subj "/O=助手测试/CN=zhushou harness test root" -days 3650 -outform DER \
 	-out "$work/test.der" 2>/dev/null
 sha1=$(openssl x509 -inform DER -in "$work/test.der" -noout -fingerprint -sha1 |
 	sed 's/.*=//; s/://g')
@@ -233,9 +233,9 @@ check "2000 unrelated ARP entries, across the three views" \
 	"$(grep -c $'\tzh-unrelated-' "$work/s-bulk/arp" | tr -d ' ')" = 2000 -a \
 	"$(grep $'\tzh-unrelated-' "$work/s-bulk/arp" | cut -f1 | sort -u | tr '\n' ' ')" = "32 64 user "
 check "unrelated entries have the documented names" \
-	grep -q $'^64\tzh-unrelated-0042\tContoso Suite 0042\t' "$work/s-bulk/arp"
+	grep -q $'^32\tzh-unrelated-0043\tFabrikam Suite 0043\t' "$work/s-bulk/arp"
 check "unrelated entries include Chinese names" \
-	grep -q $'\tzh-unrelated-0007\t测试软件工具 0007\t' "$work/s-bulk/arp"
+	grep -q $'^32\tzh-unrelated-0007\t测试软件驱动 0007\t' "$work/s-bulk/arp"
 
 zh_wine_hold
 deny=$(zh_seed_bad_registry)
