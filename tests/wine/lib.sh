@@ -18,6 +18,7 @@
 #   ZH_WINTOOLS_DIR   prebuilt tools/*.exe (meson); unset: lib.sh builds them into the cache
 #   ZH_WINE_LANG      LANG for Wine (default C.UTF-8); a caller may also export LANG after
 #                     zh_wine_env
+#   ZH_WINE_IDLE_TIMEOUT  seconds zh_snapshot waits for the prefix to go idle (default 120)
 
 ZH_WINE_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
@@ -101,8 +102,8 @@ zh_wine_env()
 	export LANG=${ZH_WINE_LANG:-C.UTF-8}
 }
 
-# Everything that configures the template prefix lives in this one function: its text is
-# hashed into the template's name, so editing it makes a new template on the next run.
+# Everything that configures the template prefix lives in this function (and zh_wine_env): the
+# text of both is hashed into the template's name, so editing them makes a new template.
 # Runs inside the environment of the build directory.
 _zh_template_setup()
 {
@@ -110,12 +111,12 @@ _zh_template_setup()
 
 	wineboot -i && wineserver -w || return 1
 
-	# CJK font substitutes (WINE.md "Windows on screen"): without them Chinese in windows
-	# and screenshots renders as boxes.
-	# Keys a fresh Wine prefix lacks and Windows has: the two other Uninstall keys, and
-	# Windows Installer's product registry. Otherwise the first installer creates them, its
-	# uninstaller leaves them behind empty, and "install, then uninstall" never gets back to
-	# an identical snapshot.
+	# One regedit call for two things. CJK font substitutes (WINE.md "Windows on screen"):
+	# without them Chinese in windows and screenshots renders as boxes. And keys a fresh Wine
+	# prefix lacks but Windows has, the two other Uninstall keys and Windows Installer's
+	# product registry: otherwise the first installer creates them, its uninstaller leaves
+	# them behind empty, and "install, then uninstall" never gets back to an identical
+	# snapshot.
 	cat >"$TMPDIR/template.reg" <<-'EOF'
 	REGEDIT4
 
@@ -145,14 +146,13 @@ _zh_template_setup()
 	EOF
 	wine regedit /S "$TMPDIR/template.reg" && wineserver -w || return 1
 
-	# wineboot links Desktop, Documents, Downloads, Music, Pictures and Videos of the
-	# profile to $HOME, an absolute path of the build directory: in a copied prefix they
-	# would dangle or leak writes outside the test. Real directories, as on Windows.
-	for link in "$WINEPREFIX"/drive_c/users/*/*; do
-		if [[ -L $link ]]; then
-			rm -f "$link" && mkdir "$link" || return 1
-		fi
-	done
+	# wineboot links Desktop, Documents, Downloads, Music, Pictures, Videos and
+	# AppData\Roaming\Microsoft\Windows\Templates of the profile to $HOME, an absolute path
+	# of the build directory: in a copied prefix they would dangle or leak writes outside
+	# the test. Real directories, as on Windows.
+	while IFS= read -r -d '' link; do
+		rm -f "$link" && mkdir "$link" || return 1
+	done < <(find "$WINEPREFIX/drive_c" -type l -print0)
 }
 
 _zh_template_path()
@@ -162,7 +162,7 @@ _zh_template_path()
 	cache=$(_zh_cache_dir) || return 1
 	ver=$(WINEDEBUG=-all wine --version 2>/dev/null) || { _zh_err "wine --version failed"; return 1; }
 	ver=$(printf '%s' "$ver" | tr -c 'A-Za-z0-9.+-' '_')
-	hash=$(declare -f _zh_template_setup | _zh_hash)
+	hash=$(declare -f zh_wine_env _zh_template_setup | _zh_hash)
 	printf '%s/template-%s-%s\n' "$cache" "$ver" "$hash"
 }
 
@@ -173,8 +173,9 @@ _zh_template_build()
 	[[ -d $final ]] && return 0
 	build=$(mktemp -d "$(dirname "$final")/.build-template.XXXXXX") || return 1
 	log=$build/setup.log
-	# A subshell keeps the build environment away from the caller's.
-	if ! (zh_wine_env "$build" && _zh_template_setup) >"$log" 2>&1; then
+	# A subshell keeps the build environment away from the caller's; the template is always
+	# made in the default locale (ZH_WINE_LANG is not part of its name).
+	if ! (unset ZH_WINE_LANG; zh_wine_env "$build" && _zh_template_setup) >"$log" 2>&1; then
 		_zh_err "building the template failed; log follows"
 		cat "$log" >&2
 		rm -rf "$build"
@@ -238,7 +239,7 @@ zh_wine_kill()
 }
 
 # zh_reboot: what Windows does at a restart, as far as tests need it: end every process, then
-# apply PendingFileRenameOperations and RunOnce (wineboot -r, WINE.md "Files").
+# let `wineboot -r` apply PendingFileRenameOperations (WINE.md "Files").
 zh_reboot()
 {
 	_zh_need_env || return 1
@@ -248,8 +249,9 @@ zh_reboot()
 }
 
 # zh_wine_hold / zh_wine_release: keep the wineserver of the current prefix running between
-# Wine commands (state that lives only in the wineserver, such as zh_deny_read's DACL, survives).
-# zh_wine_wait and zh_snapshot block until zh_wine_release.
+# Wine commands, so state that lives only in the wineserver (zh_deny_read's DACL) survives.
+# Meanwhile zh_wine_wait blocks and zh_snapshot refuses to run. Call both in the same shell
+# (not in $(...)): the holder's pid is kept in a shell variable.
 zh_wine_hold()
 {
 	local holdfile
@@ -301,7 +303,8 @@ _zh_tools_build()
 			return 1
 		}
 	done
-	mv -T "$build" "$out"
+	# mktemp made it private; the cache is shared by everyone on the machine.
+	chmod 755 "$build" && mv -T "$build" "$out"
 }
 
 # _zh_tool NAME: path of tools/NAME.exe, from ZH_WINTOOLS_DIR (meson) or built into the cache,
@@ -326,19 +329,37 @@ _zh_tool()
 	printf '%s\n' "$dir/$name.exe"
 }
 
-# zh_winrun [--timeout MS] [--raw CMDLINE | EXE ARGS...]: run a command through winrun.exe and
-# print its full Windows exit code (e.g. 3010), or "timeout", on stdout. The command's own
-# output goes to stderr. Returns 0 whenever the command could be started.
+# zh_winrun [--timeout MS] [--out FILE] [--raw CMDLINE | EXE ARGS...]: run a command through
+# winrun.exe and print its full Windows exit code (e.g. 3010), or "timeout", on stdout. The
+# command's stdout is saved to FILE (a Linux path) with --out, else copied to stderr; its
+# stderr goes to stderr. --raw passes CMDLINE unquoted (NSIS "_?=" needs it). Returns 0
+# whenever the command could be started.
 zh_winrun()
 {
-	local winrun out code
+	local winrun code file keep='' opts=()
 
 	_zh_need_env || return 1
 	winrun=$(_zh_tool winrun) || return 1
-	out=$(wine "$winrun" "$@") || { _zh_err "winrun could not run: $*"; return 1; }
-	out=${out//$'\r'/}
-	code=${out##*$'\n'}
-	[[ $out == *$'\n'* ]] && printf '%s\n' "${out%$'\n'*}" >&2
+	while [[ $# -gt 1 ]]; do
+		case $1 in
+		--timeout) opts+=(--timeout "$2") ;;
+		--out) keep=$(realpath -m -- "$2") ;;
+		*) break ;;
+		esac
+		shift 2
+	done
+	# winrun always gets --out: the command's output never mixes with the exit code line.
+	file=${keep:-$(mktemp "$TMPDIR/winrun.XXXXXX")} || return 1
+	code=$(wine "$winrun" "${opts[@]}" --out "$(_zh_winpath "$file")" "$@") || {
+		[[ -n $keep ]] || rm -f "$file"
+		_zh_err "winrun could not run: $*"
+		return 1
+	}
+	if [[ -z $keep ]]; then
+		cat "$file" >&2
+		rm -f "$file"
+	fi
+	code=${code%$'\r'}
 	if [[ ! $code =~ ^([0-9]+|timeout)$ ]]; then
 		_zh_err "no exit code from winrun for: $*"
 		return 1
@@ -363,26 +384,21 @@ zh_winrun()
 # certificates only if crypt32 happened to load in the current wineserver session (WINE.md:
 # they are volatile keys). The saved files hold exactly the persistent state, in 15 ms.
 
-# Paths (relative to drive_c) that change without anyone installing anything. Each is excluded
-# from the files part, with the reason:
-_ZH_SNAPSHOT_FILES_EXCLUDE=(
-	# %TEMP% in a Wine prefix (GetTempPath); installers unpack their plug-ins there.
-	'users/*/Temp'
-	# %LOCALAPPDATA%\Temp, the usual %TEMP% on Windows; some programs compute it themselves.
-	'users/*/AppData/Local/Temp'
-)
-
-# Registry keys (lower case, unescaped, below the hive root) excluded from the registry part.
-_ZH_SNAPSHOT_REG_EXCLUDE=(
-)
+# What is normalized, and why. Found by diffing snapshots of an idle prefix taken a minute
+# apart, and around `wine cmd /c exit`, certlist.exe itself, a wininet settings refresh, a GDI
+# font lookup, a run with LANG=zh_CN.UTF-8 and every fixture install: only these changed.
+# - registry: each key's last-write time (regnorm.awk drops it). No value was volatile.
+# - files: the two temporary directories below, excluded (a regular expression on the path
+#   relative to drive_c). %TEMP% in a Wine prefix is users\<user>\Temp (GetTempPath): NSIS
+#   unpacks its plug-ins there. %LOCALAPPDATA%\Temp is %TEMP% on Windows, and programs that
+#   compute the path themselves write there. Wine keeps no caches of its own in these trees.
+_ZH_SNAPSHOT_FILES_EXCLUDE='users/[^/]+/(Temp|AppData/Local/Temp)'
 
 _zh_snapshot_files()
 {
-	local drive_c=$1 ex prune=()
+	local drive_c=$1
+	local prune=(-regextype posix-extended -regex "$_ZH_SNAPSHOT_FILES_EXCLUDE" -prune -o)
 
-	for ex in "${_ZH_SNAPSHOT_FILES_EXCLUDE[@]}"; do
-		prune+=(-path "$ex" -prune -o)
-	done
 	(
 		cd "$drive_c" || exit 1
 		find "Program Files" "Program Files (x86)" ProgramData users "${prune[@]}" \
@@ -396,17 +412,22 @@ _zh_snapshot_files()
 
 _zh_snapshot_registry()
 {
-	local awk_dir=$ZH_WINE_LIB_DIR/tools ex excl='^$'
+	local awk_dir=$ZH_WINE_LIB_DIR/tools
 
-	# Keys under an excluded path are filtered on the normalized text: one regexp.
-	for ex in "${_ZH_SNAPSHOT_REG_EXCLUDE[@]}"; do
-		excl+="|^$ex(\\\\|\$)"
-	done
-	{
-		LC_ALL=C awk -v root=HKEY_LOCAL_MACHINE -v keep='^software(\\\\|$)' \
-			-f "$awk_dir/regnorm.awk" "$WINEPREFIX/system.reg" &&
+	LC_ALL=C awk -v root=HKEY_LOCAL_MACHINE -v keep='^software(\\\\|$)' \
+		-f "$awk_dir/regnorm.awk" "$WINEPREFIX/system.reg" &&
 		LC_ALL=C awk -v root=HKEY_CURRENT_USER -v keep='^software(\\\\|$)' \
-			-f "$awk_dir/regnorm.awk" "$WINEPREFIX/user.reg"
+		-f "$awk_dir/regnorm.awk" "$WINEPREFIX/user.reg"
+}
+
+# wineserver -w, bounded: a process left running (a service, a hung installer) would otherwise
+# block a snapshot for ever. ZH_WINE_IDLE_TIMEOUT seconds, default 120.
+_zh_wait_idle()
+{
+	timeout "${ZH_WINE_IDLE_TIMEOUT:-120}" wineserver -w || {
+		_zh_err "the prefix did not go idle within ${ZH_WINE_IDLE_TIMEOUT:-120} s" \
+			"(a Windows process is still running)"
+		return 1
 	}
 }
 
@@ -419,13 +440,17 @@ zh_snapshot()
 	[[ -n $out ]] || { _zh_err "usage: zh_snapshot OUTDIR"; return 1; }
 	mkdir -p "$out" || { _zh_err "cannot create '$out'"; return 1; }
 	certlist=$(_zh_tool certlist) || return 1
+	if [[ -n ${_ZH_HOLD_PID:-} ]]; then
+		_zh_err "zh_wine_hold is active: the prefix cannot go idle (zh_wine_release first)"
+		return 1
+	fi
 
 	# Let whatever a test started finish first, so nothing changes while we read.
-	wineserver -w
+	_zh_wait_idle || return 1
 	wine "$certlist" >"$out/certs.raw" || { _zh_err "certlist.exe failed"; return 1; }
 	LC_ALL=C sort "$out/certs.raw" >"$out/certs" && rm -f "$out/certs.raw"
 	# The registry files are current only once the wineserver has saved them and exited.
-	wineserver -w
+	_zh_wait_idle || return 1
 	_zh_snapshot_registry >"$out/registry" || { _zh_err "cannot read the registry"; return 1; }
 	LC_ALL=C awk -f "$ZH_WINE_LIB_DIR/tools/arplist.awk" "$out/registry" |
 		LC_ALL=C sort >"$out/arp" || { _zh_err "cannot list Add/Remove Programs"; return 1; }

@@ -102,22 +102,34 @@ quiet()
 	"$@" >/dev/null 2>&1
 }
 
-# Lines a snapshot part gained (+) or lost (-) between two snapshots, without diff headers.
+# Lines a snapshot part lost (-) or gained (+) from file A to file B, without diff headers.
 changed()
 {
 	diff "$1" "$2" | sed -n "s/^< /-/p; s/^> /+/p" || true
 }
 
+# changes_are A B FIELDS: the changed lines, cut to FIELDS (cut -f), are the lines on stdin.
+changes_are()
+{
+	local got want
+
+	got=$(changed "$1" "$2" | cut -f"$3" | LC_ALL=C sort)
+	want=$(LC_ALL=C sort)
+	[[ $got == "$want" ]] && return 0
+	printf '# changed lines were:\n%s\n' "$got"
+	return 1
+}
+
 echo "# work dir $work"
 
-# --- template and prefix ---------------------------------------------------------------------
+# --- template and prefix ----------------------------------------------------------------------
 timed "template (cached or built)" zh_template >/dev/null
 timed "new prefix (cp -a)" zh_new_prefix "$work/t"
 check "prefix copied from the template" test -f "$WINEPREFIX/system.reg"
-check "profile folders are real directories, not links out of the prefix" \
-	test ! -L "$(_zh_view_base user)/../../Desktop"
+check "no symbolic links in drive_c (profile folders are real directories)" \
+	test -z "$(find "$WINEPREFIX/drive_c" -type l)"
 
-# --- winrun ------------------------------------------------------------------------------------
+# --- winrun -----------------------------------------------------------------------------------
 code=$(zh_winrun cmd /c exit 3010)
 check "winrun reports 3010 for 'cmd /c exit 3010' (got $code)" test "$code" = 3010
 code=$(zh_winrun cmd /c exit 1603)
@@ -126,16 +138,21 @@ code=$(zh_winrun --timeout 500 cmd /c "ping -n 30 127.0.0.1 >nul")
 check "winrun --timeout kills the tree and says timeout (got $code)" test "$code" = timeout
 code=$(zh_winrun --raw 'cmd /c if "%CD%"=="" (exit 1) else exit 7')
 check "winrun --raw passes the command line verbatim (got $code)" test "$code" = 7
+code=$(zh_winrun --out "$work/out.txt" cmd /c "echo|set /p=no newline& exit 5")
+check "winrun --out keeps the command's output apart from the exit code (got $code)" \
+	test "$code" = 5 -a "$(cat "$work/out.txt")" = "no newline"
 if zh_winrun no-such-program.exe >/dev/null 2>&1; then
 	not_ok "zh_winrun fails when the program cannot be started"
 else
 	ok "zh_winrun fails when the program cannot be started"
 fi
 
-# --- snapshots of an idle prefix -------------------------------------------------------------
-timed "snapshot (fresh prefix)" zh_snapshot "$work/s-fresh1"
+# --- snapshots of an idle prefix --------------------------------------------------------------
+zh_wine_wait
+timed "snapshot (fresh prefix, idle)" zh_snapshot "$work/s-fresh1"
 zh_wine cmd /c exit
-timed "snapshot (after a no-op)" zh_snapshot "$work/s-fresh2"
+zh_wine_wait
+timed "snapshot (after a no-op, idle)" zh_snapshot "$work/s-fresh2"
 check "two snapshots of an idle fresh prefix are identical" \
 	snapshots_equal "$work/s-fresh1" "$work/s-fresh2"
 check "fresh prefix has no ARP entries" test ! -s "$work/s-fresh1/arp"
@@ -143,7 +160,7 @@ check "certs part lists the host's CFCA EV ROOT in LocalMachine\\Root (WINE.md)"
 	grep -q '^LocalMachine\\Root E2B8294B5584AB6B58C290466CAC3FB8398F8483 CN=CFCA EV ROOT' \
 	"$work/s-fresh1/certs"
 
-# --- certificates --------------------------------------------------------------------------------
+# --- certificates -----------------------------------------------------------------------------
 openssl req -x509 -newkey rsa:2048 -nodes -utf8 -keyout "$work/test.key" \
 	-subj "/O=助手测试/CN=zhushou harness test root" -days 3650 -outform DER \
 	-out "$work/test.der" 2>/dev/null
@@ -162,9 +179,10 @@ zh_snapshot "$work/s-cert-removed"
 check "removing the certificate gives back the fresh snapshot" \
 	snapshots_equal "$work/s-fresh2" "$work/s-cert-removed"
 
-# --- legacy fixtures -----------------------------------------------------------------------------
+# --- legacy fixtures --------------------------------------------------------------------------
 timed "build fixtures (cached or built)" _zh_fixtures_dir >/dev/null
 timed "seed legacy (9 installers)" zh_seed_legacy
+timed "wait for idle (after seeding)" zh_wine_wait
 timed "snapshot (after seeding)" zh_snapshot "$work/s-legacy"
 if zh_snapshot_diff "$work/s-fresh2" "$work/s-legacy" >/dev/null; then
 	not_ok "seeding changes the snapshot"
@@ -192,24 +210,25 @@ timed "seed decoys (5 installers)" zh_seed_decoys
 zh_snapshot "$work/s-all"
 check "after the decoys, ARP part lists exactly all of legacy.tsv" same_arp "$work/s-all"
 
-# --- uninstalling fixtures -------------------------------------------------------------------------
-dir=$(zh_fixture_path cj-ukey-200)
-windir='C:\Program Files (x86)\'$(zh_fixture_field cj-ukey-200 dir)
+# --- uninstalling fixtures --------------------------------------------------------------------
+windir=$(zh_fixture_windir cj-ukey-200)
 code=$(zh_winrun --raw "\"$windir\\uninst.exe\" /S _?=$windir")
 check "NSIS uninstaller /S _?=dir exits with 0 (got $code)" test "$code" = 0
 zh_snapshot "$work/s-nsis-removed"
 check "NSIS uninstall removed its ARP entry, and only that" \
-	test "$(changed "$work/s-all/arp" "$work/s-nsis-removed/arp" | cut -f1-3)" = \
-	"-32	长江UKey控件	长江UKey控件 2.00"
+	changes_are "$work/s-all/arp" "$work/s-nsis-removed/arp" 1-3 <<<$'-32\t长江UKey控件\t长江UKey控件 2.00'
 check "NSIS uninstall only removed registry lines" \
 	test -z "$(changed "$work/s-all/registry" "$work/s-nsis-removed/registry" | grep '^+' || true)"
 check "NSIS uninstall removed its application key" \
 	test -z "$(grep -F 'zh-fixtures\cj-ukey-200]' "$work/s-nsis-removed/registry" || true)"
 check "NSIS uninstall removed the payload; only the running uninstaller stays (as on Windows)" \
-	test "$(changed "$work/s-all/files" "$work/s-nsis-removed/files" | cut -f1 | tr '\n' '|')" = \
-	"-Program Files (x86)/CJPension/UKeyCtrl/cj-ukey-200.dll|-Program Files (x86)/CJPension/UKeyCtrl/data/|-Program Files (x86)/CJPension/UKeyCtrl/data/config.ini|"
+	changes_are "$work/s-all/files" "$work/s-nsis-removed/files" 1 <<-'EOF'
+	-Program Files (x86)/CJPension/UKeyCtrl/cj-ukey-200.dll
+	-Program Files (x86)/CJPension/UKeyCtrl/data/
+	-Program Files (x86)/CJPension/UKeyCtrl/data/config.ini
+	EOF
 
-windir='C:\Program Files (x86)\'$(zh_fixture_field epass3003 dir)
+windir=$(zh_fixture_windir epass3003)
 code=$(zh_winrun "$windir\\unins000.exe")
 check "Inno-style uninstaller refuses to run without /SILENT or /VERYSILENT (got $code)" \
 	test "$code" = 2
@@ -219,14 +238,17 @@ code=$(zh_winrun msiexec /x "$(zh_fixture_field cryptokit-enroll-pro key)" /qn /
 check "msiexec /x of the x64 MSI fixture exits with 0 (got $code)" test "$code" = 0
 zh_snapshot "$work/s-more-removed"
 check "Inno-style and MSI uninstalls removed their ARP entries" \
-	test "$(changed "$work/s-nsis-removed/arp" "$work/s-more-removed/arp" | cut -f1-2 | sort | tr '\n' '|')" = \
-	"-32	{5E2C0D1A-3003-4B6E-9F2A-7C1D3E5A3003}_is1|-64	{8E6B2F10-4D3A-4C1E-B5A7-2C9D0E1F3A04}|"
+	changes_are "$work/s-nsis-removed/arp" "$work/s-more-removed/arp" 1-2 <<-'EOF'
+	-32	{5E2C0D1A-3003-4B6E-9F2A-7C1D3E5A3003}_is1
+	-64	{8E6B2F10-4D3A-4C1E-B5A7-2C9D0E1F3A04}
+	EOF
 check "MSI uninstall removed its files" \
 	test ! -e "$(zh_fixture_path cryptokit-enroll-pro)/cryptokit-enroll-pro.dll"
 
-# --- bulk and malformed entries ------------------------------------------------------------------
+# --- bulk and malformed entries ---------------------------------------------------------------
 before=$(wc -l <"$work/s-more-removed/arp")
 timed "seed 2000 unrelated entries" zh_seed_unrelated 2000
+zh_wine_wait
 timed "snapshot (with 2000 more entries)" zh_snapshot "$work/s-bulk"
 check "2000 unrelated ARP entries, across the three views" \
 	test "$(($(wc -l <"$work/s-bulk/arp") - before))" = 2000 -a \
@@ -259,13 +281,15 @@ check "an unpaired surrogate stays escaped (\\xd800), the rest is UTF-8" \
 	grep -q $'^user\tzh-bad-surrogate-suffix\t长江UKey控件 2.00\\\\xd800\t' "$work/s-bad1/arp"
 check "the 32,768-character DisplayName is listed whole" \
 	test "$(grep $'\tzh-bad-long-name\t' "$work/s-bad1/arp" | cut -f3 | LC_ALL=C.UTF-8 wc -m)" = 32769
-check "REG_EXPAND_SZ DisplayVersion and REG_MULTI_SZ Publisher keep their type" \
-	test "$(grep -c $'\tstr(2):"%ZH_V%1.0"\t\|\tstr(7):"CJPension\\\\0Other\\\\0"\t' "$work/s-bad1/arp")" = 2
+check "REG_EXPAND_SZ DisplayVersion keeps its type" \
+	grep -qF $'\tstr(2):"%ZH_V%1.0"\t' "$work/s-bad1/arp"
+check "REG_MULTI_SZ Publisher keeps its type" \
+	grep -qF $'\tstr(7):"CJPension\\0Other\\0"\t' "$work/s-bad1/arp"
 
 # --- holdfile ---------------------------------------------------------------------------------
 zh_wine_hold
-locked="$TMPDIR/zh-hold.lock"
-code=$(zh_winrun cmd /c "del $(_zh_winpath "$locked") & if exist $(_zh_winpath "$locked") (exit 32) else exit 0")
+locked=$(_zh_winpath "$TMPDIR/zh-hold.lock")
+code=$(zh_winrun cmd /c "del $locked & if exist $locked (exit 32) else exit 0")
 zh_wine_release
 check "a file held by holdfile.exe cannot be deleted (got $code)" test "$code" = 32
 

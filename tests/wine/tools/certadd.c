@@ -26,7 +26,7 @@ static PCCERT_CONTEXT find_same(HCERTSTORE store, PCCERT_CONTEXT cert)
 	while ((c = CertEnumCertificatesInStore(store, c)) != NULL) {
 		len = sizeof(have);
 		if (CertGetCertificateContextProperty(c, CERT_SHA1_HASH_PROP_ID, have, &len) &&
-		    memcmp(want, have, sizeof(want)) == 0)
+			memcmp(want, have, sizeof(want)) == 0)
 			return c;
 	}
 	return NULL;
@@ -46,7 +46,8 @@ int wmain(int argc, wchar_t **argv)
 		i++;
 	}
 	if (argc - i != 3) {
-		fprintf(stderr, "usage: certadd [--remove] LocalMachine|CurrentUser STORE FILE.der\n");
+		fprintf(stderr,
+			"usage: certadd [--remove] LocalMachine|CurrentUser STORE FILE.der\n");
 		return 2;
 	}
 	if (_wcsicmp(argv[i], L"LocalMachine") == 0)
@@ -60,7 +61,8 @@ int wmain(int argc, wchar_t **argv)
 
 	f = CreateFileW(argv[i + 2], GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
 	if (f == INVALID_HANDLE_VALUE) {
-		fprintf(stderr, "certadd: cannot open '%ls': error %lu\n", argv[i + 2], GetLastError());
+		fprintf(stderr, "certadd: cannot open '%ls': error %lu\n", argv[i + 2],
+			GetLastError());
 		return 1;
 	}
 	size = GetFileSize(f, NULL);
@@ -92,7 +94,7 @@ int wmain(int argc, wchar_t **argv)
 			goto out;
 		}
 	} else if (!CertAddCertificateContextToStore(store, cert, CERT_STORE_ADD_REPLACE_EXISTING,
-						     NULL)) {
+			   NULL)) {
 		fprintf(stderr, "certadd: cannot add: error %lu\n", GetLastError());
 		goto out;
 	}

@@ -35,8 +35,7 @@ static void list_store(DWORD location, const wchar_t *loc_name, const wchar_t *s
 	PCCERT_CONTEXT cert = NULL;
 
 	store = CertOpenStore(CERT_STORE_PROV_SYSTEM_REGISTRY_W, 0, 0,
-			      location | CERT_STORE_READONLY_FLAG | CERT_STORE_OPEN_EXISTING_FLAG,
-			      store_name);
+		location | CERT_STORE_READONLY_FLAG | CERT_STORE_OPEN_EXISTING_FLAG, store_name);
 	if (!store)
 		return;
 	while ((cert = CertEnumCertificatesInStore(store, cert)) != NULL) {
@@ -45,11 +44,11 @@ static void list_store(DWORD location, const wchar_t *loc_name, const wchar_t *s
 		wchar_t line[4096], subject[3072];
 
 		if (!CertGetCertificateContextProperty(cert, CERT_SHA1_HASH_PROP_ID, hash,
-						       &hash_len))
+			    &hash_len))
 			hash_len = 0;
 		if (!CertNameToStrW(X509_ASN_ENCODING, &cert->pCertInfo->Subject,
-				    CERT_X500_NAME_STR | CERT_NAME_STR_REVERSE_FLAG, subject,
-				    ARRAYSIZE(subject)))
+			    CERT_X500_NAME_STR | CERT_NAME_STR_REVERSE_FLAG, subject,
+			    ARRAYSIZE(subject)))
 			subject[0] = 0;
 		swprintf(line, ARRAYSIZE(line), L"%ls\\%ls ", loc_name, store_name);
 		for (i = 0; i < hash_len; i++)
@@ -62,7 +61,7 @@ static void list_store(DWORD location, const wchar_t *loc_name, const wchar_t *s
 
 int wmain(void)
 {
-	static const wchar_t *stores[] = { L"Root", L"CA", L"My" };
+	static const wchar_t *stores[] = {L"Root", L"CA", L"My"};
 	int i;
 
 	out_h = GetStdHandle(STD_OUTPUT_HANDLE);

@@ -34,8 +34,9 @@ int wmain(int argc, wchar_t **argv)
 		else if (!file && argv[i][0] != L'-')
 			file = argv[i];
 		else {
-			fprintf(stderr, "usage: holdfile [--ready PATH] [--until PATH] [--event NAME] "
-					"[--seconds N] FILE\n");
+			fprintf(stderr,
+				"usage: holdfile [--ready PATH] [--until PATH] [--event NAME] "
+				"[--seconds N] FILE\n");
 			return 2;
 		}
 	}
@@ -44,7 +45,7 @@ int wmain(int argc, wchar_t **argv)
 		return 2;
 	}
 	h = CreateFileW(file, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_ALWAYS,
-			FILE_ATTRIBUTE_NORMAL, NULL);
+		FILE_ATTRIBUTE_NORMAL, NULL);
 	if (h == INVALID_HANDLE_VALUE) {
 		fprintf(stderr, "holdfile: cannot open '%ls': error %lu\n", file, GetLastError());
 		return 3;
@@ -53,7 +54,7 @@ int wmain(int argc, wchar_t **argv)
 		ev = CreateEventW(NULL, TRUE, FALSE, event_name);
 	if (ready) {
 		rh = CreateFileW(ready, GENERIC_WRITE, FILE_SHARE_READ, NULL, CREATE_ALWAYS,
-				 FILE_ATTRIBUTE_NORMAL, NULL);
+			FILE_ATTRIBUTE_NORMAL, NULL);
 		if (rh != INVALID_HANDLE_VALUE)
 			CloseHandle(rh);
 	}

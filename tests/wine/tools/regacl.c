@@ -42,8 +42,8 @@ int wmain(int argc, wchar_t **argv)
 		return 2;
 	}
 	path += 5;
-	if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(argv[i + 1], SDDL_REVISION_1,
-								  &sd, NULL)) {
+	if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(argv[i + 1], SDDL_REVISION_1, &sd,
+		    NULL)) {
 		fprintf(stderr, "regacl: bad SDDL: error %lu\n", GetLastError());
 		return 2;
 	}

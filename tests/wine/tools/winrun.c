@@ -3,21 +3,22 @@
  * winrun: the Windows-side parent the Wine harness runs commands through. It starts its own
  * command line tail, waits for it and prints the child's full 32-bit exit code in decimal on
  * stdout, because the Linux shell only ever sees the low 8 bits (3010 arrives as 194).
- * It does not interpret the child's arguments: they are passed on byte for byte.
+ * It does not interpret the child's arguments: they are passed on character for character.
  *
- *   winrun [--timeout MS] [--raw CMDLINE | PROGRAM ARGS...]
+ *   winrun [--timeout MS] [--out FILE] [--raw CMDLINE | PROGRAM ARGS...]
  *
  * --timeout MS  kill the child and everything it started (job object), print "timeout".
+ * --out FILE    the child's stdout goes to FILE (created or truncated), so that winrun's own
+ *               stdout holds nothing but the exit code. Without it the child shares winrun's
+ *               stdout and its output comes first.
  * --raw CMDLINE use the single argument CMDLINE as the child's command line, unquoted. Needed
  *               for NSIS uninstallers: "_?=C:\Program Files\X" must be last and must not be
  *               quoted, which no argv-to-command-line conversion would produce.
  *
  * Exit status: 0 when the child ran (whatever its exit code), 2 on usage errors, 3 when the
- * child could not be started. The child inherits stdin/stdout/stderr, so its own output comes
- * before the exit code line.
+ * child could not be started.
  */
 #include <windows.h>
-#include <shellapi.h>
 #include <stdio.h>
 #include <wchar.h>
 
@@ -69,41 +70,65 @@ static const wchar_t *skip_arg(const wchar_t *p)
 	return p;
 }
 
+static int usage(void)
+{
+	fprintf(stderr,
+		"usage: winrun [--timeout MS] [--out FILE] "
+		"[--raw CMDLINE | PROGRAM ARGS...]\n");
+	return 2;
+}
+
 int wmain(int argc, wchar_t **argv)
 {
 	const wchar_t *tail = skip_arg0(GetCommandLineW());
+	const wchar_t *out_path = NULL;
 	DWORD timeout = INFINITE;
 	int i = 1;
-	wchar_t *cmdline = NULL;
+	wchar_t *cmdline;
 	STARTUPINFOW si;
 	PROCESS_INFORMATION pi;
-	HANDLE job = NULL;
+	SECURITY_ATTRIBUTES sa = {sizeof(sa), NULL, TRUE};
+	HANDLE job, child_out = INVALID_HANDLE_VALUE;
 	JOBOBJECT_EXTENDED_LIMIT_INFORMATION lim;
 	DWORD code = 0, w;
 	char buf[32];
 
-	if (i < argc && wcscmp(argv[i], L"--timeout") == 0) {
-		if (i + 1 >= argc) {
-			fprintf(stderr, "winrun: --timeout needs milliseconds\n");
-			return 2;
-		}
-		timeout = wcstoul(argv[i + 1], NULL, 10);
+	/* Options come first; the tail after them is the child's command line, as typed. */
+	for (;;) {
+		if (i + 1 < argc && wcscmp(argv[i], L"--timeout") == 0)
+			timeout = wcstoul(argv[i + 1], NULL, 10);
+		else if (i + 1 < argc && wcscmp(argv[i], L"--out") == 0)
+			out_path = argv[i + 1];
+		else
+			break;
 		tail = skip_arg(skip_arg(tail));
 		i += 2;
 	}
 	if (i < argc && wcscmp(argv[i], L"--raw") == 0) {
-		if (i + 2 != argc) {
-			fprintf(stderr, "winrun: --raw takes exactly one argument\n");
-			return 2;
-		}
+		if (i + 2 != argc)
+			return usage();
 		tail = argv[i + 1];
-		i = argc;
 	} else if (i >= argc) {
-		fprintf(stderr, "usage: winrun [--timeout MS] [--raw CMDLINE | PROGRAM ARGS...]\n");
-		return 2;
+		return usage();
 	}
 	/* CreateProcessW may write into its command line buffer: give it a private copy. */
 	cmdline = _wcsdup(tail);
+
+	memset(&si, 0, sizeof(si));
+	si.cb = sizeof(si);
+	if (out_path) {
+		child_out = CreateFileW(out_path, GENERIC_WRITE, FILE_SHARE_READ, &sa,
+			CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+		if (child_out == INVALID_HANDLE_VALUE) {
+			fprintf(stderr, "winrun: cannot create '%ls': error %lu\n", out_path,
+				GetLastError());
+			return 3;
+		}
+		si.dwFlags = STARTF_USESTDHANDLES;
+		si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
+		si.hStdOutput = child_out;
+		si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
+	}
 
 	/* The job object lets a timeout end the whole tree (msiexec and NSIS spawn children).
 	 * BREAKAWAY_OK keeps working when winrun itself already runs inside a job. */
@@ -113,10 +138,8 @@ int wmain(int argc, wchar_t **argv)
 	if (job)
 		SetInformationJobObject(job, JobObjectExtendedLimitInformation, &lim, sizeof(lim));
 
-	memset(&si, 0, sizeof(si));
-	si.cb = sizeof(si);
 	if (!CreateProcessW(NULL, cmdline, NULL, NULL, TRUE, CREATE_SUSPENDED, NULL, NULL, &si,
-			    &pi)) {
+		    &pi)) {
 		fprintf(stderr, "winrun: cannot start '%ls': error %lu\n", cmdline, GetLastError());
 		return 3;
 	}
