@@ -201,7 +201,7 @@ EOF
   # comes from CURLSSLOPT_NATIVE_CA (the Windows Root store) instead.
   # No OpenSSL config loading: OPENSSL_CONF is the user's environment, even when elevated.
   cmake -S "$WORK/curl" -B "$WORK/curl-obj" -DCMAKE_TOOLCHAIN_FILE="$WORK/toolchain.cmake" \
-    -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$STAGE" \
+    -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS="$PATHMAP" -DCMAKE_INSTALL_PREFIX="$STAGE" \
     -DBUILD_SHARED_LIBS=OFF -DBUILD_CURL_EXE=OFF -DBUILD_TESTING=OFF -DENABLE_MANUAL=OFF \
     -DCURL_USE_OPENSSL=ON -DOPENSSL_ROOT_DIR="$STAGE" -DOPENSSL_USE_STATIC_LIBS=ON \
     -DUSE_WINDOWS_SSPI=ON \
@@ -230,7 +230,7 @@ build_libarchive() {
     --disable-bsdtar --disable-bsdcpio --disable-bsdcat --disable-acl --disable-xattr \
     --with-zlib --without-bz2lib --without-libb2 --without-iconv --without-lz4 \
     --without-zstd --without-lzma --without-openssl --without-xml2 --without-expat \
-    CPPFLAGS="-I$STAGE/include -DLIBARCHIVE_STATIC" LDFLAGS="-L$STAGE/lib"
+    CFLAGS="-O2 $PATHMAP" CPPFLAGS="-I$STAGE/include -DLIBARCHIVE_STATIC" LDFLAGS="-L$STAGE/lib"
   # configure quietly drops zlib when it cannot find it.
   grep -q '^#define HAVE_ZLIB_H 1' config.h
   make -j2 libarchive.la
@@ -320,6 +320,9 @@ build() {
   rm -rf "$ROOT"/work.* "$ROOT"/*.tmp "$PREFIX"
   WORK=$(mktemp -d "$ROOT/work.XXXXXX")
   STAGE=$PREFIX.tmp
+  # curl (CMake) and libarchive (out of tree) compile by absolute path, so __FILE__ in their
+  # asserts would carry the random work dir into every exe: builds would differ run to run.
+  PATHMAP="-ffile-prefix-map=$WORK/="
   trap 'rm -rf "$WORK" "$STAGE"' EXIT
   mkdir "$STAGE"
   say "building $PREFIX (logs in $ROOT/logs)"
