@@ -1,11 +1,562 @@
 /* SPDX-License-Identifier: MIT */
-/* The manifest DB (SQLite): what zhushou installed, the journal, the history. */
+/*
+ * The manifest DB on SQLite. Every write is its own short transaction with BEGIN IMMEDIATE
+ * and synchronous=FULL, so "returned" means "on disk": the transaction engine relies on that
+ * to write an undo record before the operation it undoes. Errors carry sqlite3_errmsg and
+ * the statement that failed.
+ */
+#include <stdio.h>
+#include <string.h>
+
 #include <sqlite3.h>
 
 #include "db.h"
+#include "mem.h"
+#include "../sys/fault.h"
 #include "banned.h"
+
+struct zh_db {
+	sqlite3 *h;
+	char *path;
+};
 
 const char *zh_db_lib_version(void)
 {
 	return sqlite3_libversion();
+}
+
+static int db_error(struct zh_db *db, struct zh_err *err, int rc, const char *what)
+{
+	int code = ZH_EDB;
+
+	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		code = ZH_EBUSY;
+	else if (rc == SQLITE_NOMEM)
+		code = ZH_ENOMEM;
+	else if (rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB)
+		code = ZH_EDBCORRUPT;
+	else if (rc == SQLITE_FULL)
+		code = ZH_ENOSPC;
+	else if (rc == SQLITE_IOERR || rc == SQLITE_CANTOPEN)
+		code = ZH_EIO;
+	else if (rc == SQLITE_READONLY || rc == SQLITE_PERM || rc == SQLITE_AUTH)
+		code = ZH_EACCES;
+	return zh_err_set(err, code, "manifest database '%s': %s: %s", db->path, what,
+		db->h != NULL ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+}
+
+static int exec(struct zh_db *db, const char *sql, struct zh_err *err)
+{
+	int rc = sqlite3_exec(db->h, sql, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? 0 : db_error(db, err, rc, sql);
+}
+
+/* Prepare, or fill err naming the statement. */
+static int prepare(struct zh_db *db, const char *sql, sqlite3_stmt **ret, struct zh_err *err)
+{
+	int rc = sqlite3_prepare_v2(db->h, sql, -1, ret, NULL);
+
+	return rc == SQLITE_OK ? 0 : db_error(db, err, rc, sql);
+}
+
+/* Step a statement that returns no rows. */
+static int step_done(struct zh_db *db, sqlite3_stmt *st, struct zh_err *err)
+{
+	int rc = sqlite3_step(st);
+
+	return rc == SQLITE_DONE ? 0 : db_error(db, err, rc, sqlite3_sql(st));
+}
+
+/*
+ * Migrations: migrations[i] takes the schema from version i to i + 1. Append only; never edit
+ * a migration that has shipped.
+ */
+static const char *const migrations[] = {
+	/* 0 -> 1 */
+	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"CREATE TABLE txn ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" state INTEGER NOT NULL,"
+	" verb TEXT NOT NULL,"
+	" started TEXT NOT NULL,"
+	" finished TEXT,"
+	" exit_code INTEGER NOT NULL DEFAULT 0,"
+	" reboot INTEGER NOT NULL DEFAULT 0,"
+	" undoes INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE journal ("
+	" txn INTEGER NOT NULL REFERENCES txn(id),"
+	" seq INTEGER NOT NULL,"
+	" kind TEXT NOT NULL,"
+	" target TEXT NOT NULL,"
+	" name TEXT,"
+	" new_type INTEGER NOT NULL DEFAULT 0,"
+	" new_data BLOB,"
+	" old_state INTEGER NOT NULL DEFAULT 0,"
+	" old_type INTEGER NOT NULL DEFAULT 0,"
+	" old_data BLOB,"
+	" backup TEXT,"
+	" state INTEGER NOT NULL,"
+	" PRIMARY KEY (txn, seq));"
+	"CREATE TABLE component ("
+	" id TEXT PRIMARY KEY,"
+	" version TEXT NOT NULL,"
+	" txn INTEGER NOT NULL);"
+	"CREATE TABLE owned_file ("
+	" path TEXT PRIMARY KEY,"
+	" component TEXT NOT NULL,"
+	" size INTEGER NOT NULL,"
+	" sha256 TEXT NOT NULL);"
+	"CREATE TABLE owned_reg ("
+	" root INTEGER NOT NULL, view INTEGER NOT NULL, key TEXT NOT NULL, name TEXT NOT NULL,"
+	" component TEXT NOT NULL,"
+	" PRIMARY KEY (root, view, key, name));"
+	"CREATE TABLE owned_cert ("
+	" store TEXT NOT NULL, sha1 TEXT NOT NULL, component TEXT NOT NULL,"
+	" PRIMARY KEY (store, sha1));",
+};
+
+static int migrate(struct zh_db *db, struct zh_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	char sql[64];
+	int version, rc;
+
+	if ((rc = prepare(db, "PRAGMA user_version", &st, err)) != 0)
+		return rc;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = db_error(db, err, sqlite3_errcode(db->h), "PRAGMA user_version");
+		goto out;
+	}
+	version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (version > ZH_DB_SCHEMA_VERSION) {
+		rc = zh_err_set(err, ZH_EDB,
+			"manifest database '%s' has schema %d, newer than this zhushou (%d): "
+			"use a newer zhushou",
+			db->path, version, ZH_DB_SCHEMA_VERSION);
+		goto out;
+	}
+	for (; version < ZH_DB_SCHEMA_VERSION; version++) {
+		if ((rc = exec(db, "BEGIN IMMEDIATE", err)) != 0)
+			goto out;
+		(void)snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", version + 1);
+		if ((rc = exec(db, migrations[version], err)) != 0 ||
+			(rc = exec(db, sql, err)) != 0 || (rc = exec(db, "COMMIT", err)) != 0) {
+			(void)sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+			goto out;
+		}
+	}
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int quick_check(struct zh_db *db, struct zh_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	const char *res;
+	int rc;
+
+	if ((rc = prepare(db, "PRAGMA quick_check", &st, err)) != 0)
+		return rc == ZH_EDB ? zh_err_set(err, ZH_EDBCORRUPT, "%s", err->msg) : rc;
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		rc = db_error(db, err, rc, "PRAGMA quick_check");
+		goto out;
+	}
+	res = (const char *)sqlite3_column_text(st, 0);
+	if (res == NULL || strcmp(res, "ok") != 0) {
+		rc = zh_err_set(err, ZH_EDBCORRUPT,
+			"manifest database '%s' is damaged (%s): keep the file for support; "
+			"move it aside to let zhushou start a new one",
+			db->path, res != NULL ? res : "?");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int zh_db_open(const char *path, unsigned flags, struct zh_db **ret, struct zh_err *err)
+{
+	struct zh_db *db = NULL;
+	int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX;
+	int rc;
+
+	if ((rc = ZH_FAULT_CHECK("zh_db_open", err)) != 0)
+		return rc;
+	db = zh_calloc(1, sizeof(*db));
+	if (db == NULL || (db->path = zh_strdup(path)) == NULL) {
+		rc = zh_err_set(err, ZH_ENOMEM, "cannot open manifest database '%s'", path);
+		goto out;
+	}
+	if (flags & ZH_DB_CREATE)
+		oflags |= SQLITE_OPEN_CREATE;
+	rc = sqlite3_open_v2(path, &db->h, oflags, NULL);
+	if (rc != SQLITE_OK) {
+		rc = rc == SQLITE_CANTOPEN && !(flags & ZH_DB_CREATE)
+			? zh_err_set(err, ZH_ENOENT, "no manifest database at '%s'", path)
+			: db_error(db, err, rc, "open");
+		goto out;
+	}
+	(void)sqlite3_extended_result_codes(db->h, 0);
+	/* Wait a little for a concurrent reader rather than failing at once. */
+	(void)sqlite3_busy_timeout(db->h, 2000);
+	if ((rc = exec(db, "PRAGMA journal_mode = DELETE", err)) != 0 ||
+		(rc = exec(db, "PRAGMA synchronous = FULL", err)) != 0 ||
+		(rc = exec(db, "PRAGMA foreign_keys = ON", err)) != 0)
+		goto out;
+	if ((flags & ZH_DB_EXCLUSIVE) &&
+		(rc = exec(db, "PRAGMA locking_mode = EXCLUSIVE", err)) != 0)
+		goto out;
+	if ((rc = quick_check(db, err)) != 0 || (rc = migrate(db, err)) != 0)
+		goto out;
+	/* In exclusive mode the lock is taken at the first write: take it now. */
+	if ((flags & ZH_DB_EXCLUSIVE) &&
+		((rc = exec(db, "BEGIN IMMEDIATE", err)) != 0 ||
+			(rc = exec(db, "COMMIT", err)) != 0))
+		goto out;
+	*ret = db;
+	db = NULL;
+out:
+	zh_db_close(db);
+	return rc;
+}
+
+void zh_db_close(struct zh_db *db)
+{
+	if (db == NULL)
+		return;
+	(void)sqlite3_close_v2(db->h);
+	zh_free(db->path);
+	zh_free(db);
+}
+
+int zh_db_meta_get(struct zh_db *db, const char *key, char **ret, struct zh_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = prepare(db, "SELECT value FROM meta WHERE key = ?1", &st, err)) != 0)
+		return rc;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		rc = ZH_ENOENT;
+	} else if (rc != SQLITE_ROW) {
+		rc = db_error(db, err, rc, "reading meta");
+	} else {
+		*ret = zh_strdup((const char *)sqlite3_column_text(st, 0));
+		rc = *ret == NULL ? zh_err_set(err, ZH_ENOMEM, "cannot read meta '%s'", key) : 0;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int zh_db_meta_set(struct zh_db *db, const char *key, const char *value, struct zh_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = ZH_FAULT_CHECK("zh_db_meta_set", err)) != 0)
+		return rc;
+	if ((rc = prepare(db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)", &st,
+		     err)) != 0)
+		return rc;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	rc = step_done(db, st, err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Times are stored as UTC ISO 8601 text, taken by SQLite itself. */
+#define NOW_UTC "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+
+int zh_db_txn_new(struct zh_db *db, const char *verb, int64_t undoes, int64_t *ret_id,
+	struct zh_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = ZH_FAULT_CHECK("zh_db_txn_new", err)) != 0)
+		return rc;
+	if ((rc = prepare(db,
+		     "INSERT INTO txn (state, verb, started, undoes) VALUES (?1, ?2, " NOW_UTC
+		     ", ?3)",
+		     &st, err)) != 0)
+		return rc;
+	sqlite3_bind_int(st, 1, ZH_TXN_OPEN);
+	sqlite3_bind_text(st, 2, verb, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, undoes);
+	rc = step_done(db, st, err);
+	sqlite3_finalize(st);
+	if (rc == 0)
+		*ret_id = sqlite3_last_insert_rowid(db->h);
+	return rc;
+}
+
+int zh_db_txn_set(struct zh_db *db, int64_t id, enum zh_txn_state state, int exit_code, int reboot,
+	struct zh_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = ZH_FAULT_CHECK("zh_db_txn_set", err)) != 0)
+		return rc;
+	if ((rc = prepare(db,
+		     "UPDATE txn SET state = ?2, exit_code = ?3, reboot = ?4, "
+		     "finished = CASE WHEN ?2 IN (2, 3) THEN " NOW_UTC " ELSE NULL END "
+		     "WHERE id = ?1",
+		     &st, err)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, state);
+	sqlite3_bind_int(st, 3, exit_code);
+	sqlite3_bind_int(st, 4, reboot);
+	rc = step_done(db, st, err);
+	sqlite3_finalize(st);
+	if (rc == 0 && sqlite3_changes(db->h) != 1)
+		rc = zh_err_set(err, ZH_ENOENT, "no transaction %lld", (long long)id);
+	return rc;
+}
+
+#define TXN_COLUMNS                                                                                \
+	"SELECT id, state, verb, started, finished, exit_code, reboot, undoes, "                   \
+	"(SELECT count(*) FROM journal WHERE journal.txn = txn.id) FROM txn "
+
+static int row_from(sqlite3_stmt *st, struct zh_txn_row *r, struct zh_err *err)
+{
+	const unsigned char *fin = sqlite3_column_text(st, 4);
+
+	memset(r, 0, sizeof(*r));
+	r->id = sqlite3_column_int64(st, 0);
+	r->state = (enum zh_txn_state)sqlite3_column_int(st, 1);
+	r->verb = zh_strdup((const char *)sqlite3_column_text(st, 2));
+	r->started = zh_strdup((const char *)sqlite3_column_text(st, 3));
+	r->finished = fin != NULL ? zh_strdup((const char *)fin) : NULL;
+	r->exit_code = sqlite3_column_int(st, 5);
+	r->reboot = sqlite3_column_int(st, 6);
+	r->undoes = sqlite3_column_int64(st, 7);
+	r->nops = (size_t)sqlite3_column_int64(st, 8);
+	if (r->verb == NULL || r->started == NULL || (fin != NULL && r->finished == NULL)) {
+		zh_txn_row_release(r);
+		return zh_err_set(err, ZH_ENOMEM, "cannot read transaction");
+	}
+	return 0;
+}
+
+static int one_row(struct zh_db *db, const char *sql, int64_t arg, struct zh_txn_row *ret,
+	struct zh_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = prepare(db, sql, &st, err)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, arg);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		rc = row_from(st, ret, err);
+	else if (rc == SQLITE_DONE)
+		rc = ZH_ENOENT;
+	else
+		rc = db_error(db, err, rc, sql);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int zh_db_txn_unfinished(struct zh_db *db, struct zh_txn_row *ret, struct zh_err *err)
+{
+	return one_row(db, TXN_COLUMNS "WHERE state IN (0, 1) AND ?1 = ?1 ORDER BY id LIMIT 1", 0,
+		ret, err);
+}
+
+int zh_db_txn_get(struct zh_db *db, int64_t id, struct zh_txn_row *ret, struct zh_err *err)
+{
+	if (id == 0)
+		return one_row(db,
+			TXN_COLUMNS "WHERE state = 2 AND undoes = 0 AND ?1 = ?1 AND id NOT IN "
+				    "(SELECT undoes FROM txn WHERE state = 2) "
+				    "ORDER BY id DESC LIMIT 1",
+			0, ret, err);
+	return one_row(db, TXN_COLUMNS "WHERE id = ?1", id, ret, err);
+}
+
+int zh_db_txn_undone_by(struct zh_db *db, int64_t id, size_t *ret_id, struct zh_err *err)
+{
+	struct zh_txn_row row;
+	int rc = one_row(db, TXN_COLUMNS "WHERE undoes = ?1 AND state = 2", id, &row, err);
+
+	if (rc == 0) {
+		*ret_id = (size_t)row.id;
+		zh_txn_row_release(&row);
+	}
+	return rc;
+}
+
+int zh_db_txn_list(struct zh_db *db, int (*cb)(const struct zh_txn_row *row, void *ctx), void *ctx,
+	struct zh_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	struct zh_txn_row r;
+	int rc;
+
+	if ((rc = prepare(db, TXN_COLUMNS "ORDER BY id DESC", &st, err)) != 0)
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((rc = row_from(st, &r, err)) != 0)
+			goto out;
+		rc = cb(&r, ctx);
+		zh_txn_row_release(&r);
+		if (rc != 0)
+			goto out;
+	}
+	rc = rc == SQLITE_DONE ? 0 : db_error(db, err, rc, "listing transactions");
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+void zh_txn_row_release(struct zh_txn_row *row)
+{
+	zh_free(row->verb);
+	zh_free(row->started);
+	zh_free(row->finished);
+	memset(row, 0, sizeof(*row));
+}
+
+const char *zh_txn_state_name(enum zh_txn_state state)
+{
+	switch (state) {
+	case ZH_TXN_OPEN:
+		return "open";
+	case ZH_TXN_COMMITTED:
+		return "committed";
+	case ZH_TXN_DONE:
+		return "done";
+	default:
+		return "rolled-back";
+	}
+}
+
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s != NULL)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void bind_blob_or_null(sqlite3_stmt *st, int i, const void *p, size_t n)
+{
+	if (p != NULL)
+		sqlite3_bind_blob64(st, i, p, n, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+int zh_db_journal_add(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = ZH_FAULT_CHECK("zh_db_journal_add", err)) != 0)
+		return rc;
+	if (r->new_len > ZH_MAX_DB_BLOB || r->old_len > ZH_MAX_DB_BLOB)
+		return zh_err_set(err, ZH_ETOOBIG, "journal entry for '%s' is too large",
+			r->target);
+	if ((rc = prepare(db,
+		     "INSERT INTO journal (txn, seq, kind, target, name, new_type, new_data, "
+		     "old_state, old_type, old_data, backup, state) "
+		     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+		     &st, err)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, r->txn);
+	sqlite3_bind_int(st, 2, r->seq);
+	sqlite3_bind_text(st, 3, r->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, r->target, -1, SQLITE_STATIC);
+	bind_text_or_null(st, 5, r->name);
+	sqlite3_bind_int(st, 6, r->new_type);
+	bind_blob_or_null(st, 7, r->new_data, r->new_len);
+	sqlite3_bind_int(st, 8, r->old_state);
+	sqlite3_bind_int(st, 9, r->old_type);
+	bind_blob_or_null(st, 10, r->old_data, r->old_len);
+	bind_text_or_null(st, 11, r->backup);
+	sqlite3_bind_int(st, 12, r->state);
+	rc = step_done(db, st, err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int zh_db_journal_mark(struct zh_db *db, int64_t txn, int seq, enum zh_jstate state,
+	struct zh_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = ZH_FAULT_CHECK("zh_db_journal_mark", err)) != 0)
+		return rc;
+	if ((rc = prepare(db, "UPDATE journal SET state = ?3 WHERE txn = ?1 AND seq = ?2", &st,
+		     err)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, txn);
+	sqlite3_bind_int(st, 2, seq);
+	sqlite3_bind_int(st, 3, state);
+	rc = step_done(db, st, err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static char *col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return t != NULL ? (char *)t : NULL;
+}
+
+int zh_db_journal_each(struct zh_db *db, int64_t txn, int reverse,
+	int (*cb)(const struct zh_jrec *rec, void *ctx), void *ctx, struct zh_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	struct zh_jrec r;
+	int rc;
+
+	rc = prepare(db,
+		reverse ? "SELECT seq, kind, target, name, new_type, new_data, old_state, "
+			  "old_type, "
+			  "old_data, backup, state FROM journal WHERE txn = ?1 ORDER BY seq DESC"
+			: "SELECT seq, kind, target, name, new_type, new_data, old_state, "
+			  "old_type, "
+			  "old_data, backup, state FROM journal WHERE txn = ?1 ORDER BY seq",
+		&st, err);
+	if (rc != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, txn);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&r, 0, sizeof(r));
+		r.txn = txn;
+		r.seq = sqlite3_column_int(st, 0);
+		r.kind = col_text(st, 1);
+		r.target = col_text(st, 2);
+		r.name = col_text(st, 3);
+		r.new_type = sqlite3_column_int(st, 4);
+		r.new_data = (void *)sqlite3_column_blob(st, 5);
+		r.new_len = (size_t)sqlite3_column_bytes(st, 5);
+		r.old_state = sqlite3_column_int(st, 6);
+		r.old_type = sqlite3_column_int(st, 7);
+		r.old_data = (void *)sqlite3_column_blob(st, 8);
+		r.old_len = (size_t)sqlite3_column_bytes(st, 8);
+		r.backup = col_text(st, 9);
+		r.state = (enum zh_jstate)sqlite3_column_int(st, 10);
+		if ((rc = cb(&r, ctx)) != 0)
+			goto out;
+	}
+	rc = rc == SQLITE_DONE ? 0 : db_error(db, err, rc, "reading the journal");
+out:
+	sqlite3_finalize(st);
+	return rc;
 }

@@ -99,6 +99,21 @@ int sys_reg_set_raw(struct sys_reg_key *key, const char *name, enum sys_reg_type
 /* Delete a value; ZH_ENOENT if it was not there. */
 int sys_reg_delete_value(struct sys_reg_key *key, const char *name, struct zh_err *err);
 
+/*
+ * The value at index (0-based): its name (*ret_name, sys_free), type and raw bytes (*ret_data,
+ * sys_free; NULL when empty). ZH_ENOENT past the last one.
+ */
+int sys_reg_value(struct sys_reg_key *key, unsigned index, char **ret_name,
+	enum sys_reg_type *ret_type, void **ret_data, size_t *ret_len, struct zh_err *err);
+
+/* How many subkeys and values the key holds. */
+int sys_reg_counts(struct sys_reg_key *key, unsigned *ret_subkeys, unsigned *ret_values,
+	struct zh_err *err);
+
+/* Delete root\path if it has no subkeys (its values go with it); ZH_ENOENT if absent. */
+int sys_reg_delete_key(enum sys_reg_root root, const char *path, enum sys_reg_view view,
+	struct zh_err *err);
+
 /* Delete root\path and everything below it; ZH_ENOENT if it was not there. */
 int sys_reg_delete_tree(enum sys_reg_root root, const char *path, enum sys_reg_view view,
 	struct zh_err *err);

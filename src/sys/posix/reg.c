@@ -91,3 +91,24 @@ int sys_reg_delete_tree(enum sys_reg_root root, const char *path, enum sys_reg_v
 	(void)root, (void)path, (void)view;
 	return nosup(err);
 }
+
+int sys_reg_value(struct sys_reg_key *key, unsigned index, char **ret_name,
+	enum sys_reg_type *ret_type, void **ret_data, size_t *ret_len, struct zh_err *err)
+{
+	(void)key, (void)index, (void)ret_name, (void)ret_type, (void)ret_data, (void)ret_len;
+	return nosup(err);
+}
+
+int sys_reg_counts(struct sys_reg_key *key, unsigned *ret_subkeys, unsigned *ret_values,
+	struct zh_err *err)
+{
+	(void)key, (void)ret_subkeys, (void)ret_values;
+	return nosup(err);
+}
+
+int sys_reg_delete_key(enum sys_reg_root root, const char *path, enum sys_reg_view view,
+	struct zh_err *err)
+{
+	(void)root, (void)path, (void)view;
+	return nosup(err);
+}

@@ -363,3 +363,100 @@ out:
 	free(wpath);
 	return rc;
 }
+
+int sys_reg_value(struct sys_reg_key *key, unsigned index, char **ret_name,
+	enum sys_reg_type *ret_type, void **ret_data, size_t *ret_len, struct zh_err *err)
+{
+	wchar_t *name = NULL;
+	BYTE *data = NULL;
+	DWORD nlen, dlen, maxn = 0, maxd = 0, type = 0;
+	LSTATUS st;
+	char *s = NULL;
+	int rc = ZH_FAULT_CHECK("sys_reg_value", err);
+
+	if (rc != 0)
+		return rc;
+	st = RegQueryInfoKeyW(key->h, NULL, NULL, NULL, NULL, NULL, NULL, NULL, &maxn, &maxd, NULL,
+		NULL);
+	if (st != ERROR_SUCCESS)
+		return win_err(err, (unsigned long)st, "cannot examine registry key", key->path);
+	if (maxd > ZH_MAX_REG_VALUE)
+		maxd = ZH_MAX_REG_VALUE;
+	nlen = maxn + 1;
+	dlen = maxd;
+	name = malloc((size_t)nlen * sizeof(wchar_t));
+	data = malloc((size_t)dlen + 4);
+	if (name == NULL || data == NULL) {
+		rc = zh_err_set(err, ZH_ENOMEM, "cannot list registry key '%s'", key->path);
+		goto out;
+	}
+	st = RegEnumValueW(key->h, index, name, &nlen, NULL, &type, data, &dlen);
+	if (st == ERROR_NO_MORE_ITEMS) {
+		rc = ZH_ENOENT;
+		goto out;
+	}
+	if (st == ERROR_MORE_DATA) {
+		rc = zh_err_set(err, ZH_ETOOBIG, "a value in '%s' is over the size limit",
+			key->path);
+		goto out;
+	}
+	if (st != ERROR_SUCCESS) {
+		rc = win_err(err, (unsigned long)st, "cannot list registry key", key->path);
+		goto out;
+	}
+	s = utf8_from_w(name, nlen);
+	if (s == NULL) {
+		rc = zh_err_set(err, ZH_ENOMEM, "cannot list registry key '%s'", key->path);
+		goto out;
+	}
+	*ret_name = s;
+	*ret_type = (enum sys_reg_type)type;
+	*ret_len = dlen;
+	*ret_data = dlen > 0 ? data : NULL;
+	if (dlen > 0)
+		data = NULL;
+out:
+	free(name);
+	free(data);
+	return rc;
+}
+
+int sys_reg_counts(struct sys_reg_key *key, unsigned *ret_subkeys, unsigned *ret_values,
+	struct zh_err *err)
+{
+	DWORD nsub = 0, nval = 0;
+	LSTATUS st;
+	int rc = ZH_FAULT_CHECK("sys_reg_counts", err);
+
+	if (rc != 0)
+		return rc;
+	st = RegQueryInfoKeyW(key->h, NULL, NULL, NULL, &nsub, NULL, NULL, &nval, NULL, NULL, NULL,
+		NULL);
+	if (st != ERROR_SUCCESS)
+		return win_err(err, (unsigned long)st, "cannot examine registry key", key->path);
+	*ret_subkeys = nsub;
+	*ret_values = nval;
+	return 0;
+}
+
+int sys_reg_delete_key(enum sys_reg_root root, const char *path, enum sys_reg_view view,
+	struct zh_err *err)
+{
+	wchar_t *wpath = NULL;
+	LSTATUS st;
+	int rc = ZH_FAULT_CHECK("sys_reg_delete_key", err);
+
+	if (rc != 0)
+		return rc;
+	wpath = w_from_utf8(path, err);
+	if (wpath == NULL)
+		return err != NULL && err->code != 0 ? err->code : ZH_ENOMEM;
+	st = RegDeleteKeyExW(root == SYS_REG_HKLM ? HKEY_LOCAL_MACHINE : HKEY_CURRENT_USER, wpath,
+		view_sam(view), 0);
+	free(wpath);
+	if (st == ERROR_FILE_NOT_FOUND)
+		return ZH_ENOENT;
+	if (st != ERROR_SUCCESS)
+		return win_err(err, (unsigned long)st, "cannot delete registry key", path);
+	return 0;
+}

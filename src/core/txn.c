@@ -1,0 +1,721 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The transaction engine (see txn.h for the guarantees). Each kind of operation is a row of
+ * the ops table: how to run it, how to undo it (idempotently: undo must be correct whether
+ * the op ran, half ran or never ran, since a crash can fall anywhere) and how to tell that
+ * what it left is still in place (for a later rollback).
+ *
+ * Registry journal entries: target is "HKLM|64|path" (root|view|key), name the value name,
+ * new_* what the op writes, old_* what was there (old_state 0 = absent), and backup, for
+ * reg.set, the shallowest key the op had to create (undo removes what it created if empty).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "txn.h"
+#include "buf.h"
+#include "mem.h"
+#include "regtree.h"
+#include "../sys/fault.h"
+#include "banned.h"
+
+struct zh_txn {
+	struct zh_db *db;
+	int64_t id;
+	int seq;
+	int finished;
+};
+
+/* A registry location decoded from a journal target. */
+struct regloc {
+	enum sys_reg_root root;
+	enum sys_reg_view view;
+	const char *key; /* points into the target string */
+};
+
+static int encode_target(enum sys_reg_root root, enum sys_reg_view view, const char *key,
+	char **ret, struct zh_err *err)
+{
+	size_t n = strlen(key) + 16;
+	char *s = zh_malloc(n);
+
+	if (s == NULL)
+		return zh_err_set(err, ZH_ENOMEM, "cannot journal '%s'", key);
+	(void)snprintf(s, n, "%s|%s|%s", root == SYS_REG_HKLM ? "HKLM" : "HKCU",
+		view == SYS_REG_VIEW_64		  ? "64"
+			: view == SYS_REG_VIEW_32 ? "32"
+						  : "0",
+		key);
+	*ret = s;
+	return 0;
+}
+
+static int decode_target(const char *t, struct regloc *loc, struct zh_err *err)
+{
+	if (strncmp(t, "HKLM|", 5) == 0)
+		loc->root = SYS_REG_HKLM;
+	else if (strncmp(t, "HKCU|", 5) == 0)
+		loc->root = SYS_REG_HKCU;
+	else
+		return zh_err_set(err, ZH_EPARSE, "journal target '%s' is malformed", t);
+	if (strncmp(t + 5, "64|", 3) == 0)
+		loc->view = SYS_REG_VIEW_64;
+	else if (strncmp(t + 5, "32|", 3) == 0)
+		loc->view = SYS_REG_VIEW_32;
+	else if (strncmp(t + 5, "0|", 2) == 0)
+		loc->view = SYS_REG_VIEW_DEFAULT;
+	else
+		return zh_err_set(err, ZH_EPARSE, "journal target '%s' is malformed", t);
+	loc->key = strchr(t + 5, '|') + 1;
+	return 0;
+}
+
+static const char *root_name(enum sys_reg_root root)
+{
+	return root == SYS_REG_HKLM ? "HKLM" : "HKCU";
+}
+
+/* Read a value's type and bytes; *ret_exists 0 when the key or value is absent. */
+static int reg_read(const struct regloc *loc, const char *name, int *ret_exists, int *ret_type,
+	void **ret_data, size_t *ret_len, struct zh_err *err)
+{
+	struct sys_reg_key *k = NULL;
+	enum sys_reg_type type;
+	int rc;
+
+	*ret_exists = 0;
+	*ret_data = NULL;
+	*ret_len = 0;
+	*ret_type = 0;
+	rc = sys_reg_open(loc->root, loc->key, loc->view, 0, &k, err);
+	if (rc == ZH_ENOENT)
+		return 0;
+	if (rc != 0)
+		return rc;
+	rc = sys_reg_get(k, name, &type, ret_data, ret_len, err);
+	sys_reg_close(k);
+	if (rc == ZH_ENOENT)
+		return 0;
+	if (rc != 0)
+		return rc;
+	*ret_exists = 1;
+	*ret_type = (int)type;
+	return 0;
+}
+
+static int reg_write(const struct regloc *loc, const char *name, int type, const void *data,
+	size_t len, struct zh_err *err)
+{
+	struct sys_reg_key *k = NULL;
+	int rc;
+
+	rc = sys_reg_open(loc->root, loc->key, loc->view, SYS_REG_CREATE, &k, err);
+	if (rc != 0)
+		return rc;
+	rc = sys_reg_set_raw(k, name, (enum sys_reg_type)type, data, len, err);
+	sys_reg_close(k);
+	return rc;
+}
+
+static int reg_remove(const struct regloc *loc, const char *name, struct zh_err *err)
+{
+	struct sys_reg_key *k = NULL;
+	int rc;
+
+	rc = sys_reg_open(loc->root, loc->key, loc->view, SYS_REG_WRITE, &k, err);
+	if (rc == ZH_ENOENT)
+		return 0;
+	if (rc != 0)
+		return rc;
+	rc = sys_reg_delete_value(k, name, err);
+	sys_reg_close(k);
+	return rc == ZH_ENOENT ? 0 : rc;
+}
+
+/* The shallowest ancestor of key (or key itself) that does not exist; NULL if it exists. */
+static int first_missing(const struct regloc *loc, char **ret, struct zh_err *err)
+{
+	const char *p = loc->key;
+	struct sys_reg_key *k = NULL;
+	char *prefix;
+	int rc;
+
+	*ret = NULL;
+	for (;;) {
+		const char *sep = strchr(p, '\\');
+		size_t n = sep == NULL ? strlen(loc->key) : (size_t)(sep - loc->key);
+
+		prefix = zh_strndup(loc->key, n);
+		if (prefix == NULL)
+			return zh_err_set(err, ZH_ENOMEM, "cannot journal '%s'", loc->key);
+		rc = sys_reg_open(loc->root, prefix, loc->view, 0, &k, err);
+		sys_reg_close(k);
+		k = NULL;
+		if (rc == ZH_ENOENT) {
+			*ret = prefix;
+			return 0;
+		}
+		zh_free(prefix);
+		if (rc != 0)
+			return rc;
+		if (sep == NULL)
+			return 0;
+		p = sep + 1;
+	}
+}
+
+/* Remove empty keys from key up to (and including) top, stopping at the first non-empty one. */
+static int prune_created(const struct regloc *loc, const char *top, struct zh_err *err)
+{
+	char *path = zh_strdup(loc->key);
+	size_t tlen = strlen(top);
+	int rc = 0;
+
+	if (path == NULL)
+		return zh_err_set(err, ZH_ENOMEM, "cannot undo '%s'", loc->key);
+	while (strlen(path) >= tlen) {
+		struct sys_reg_key *k = NULL;
+		unsigned nsub = 0, nval = 0;
+		char *sep;
+
+		rc = sys_reg_open(loc->root, path, loc->view, 0, &k, err);
+		if (rc == 0)
+			rc = sys_reg_counts(k, &nsub, &nval, err);
+		sys_reg_close(k);
+		if (rc == ZH_ENOENT) {
+			rc = 0;
+		} else if (rc != 0) {
+			break;
+		} else if (nsub != 0 || nval != 0) {
+			break;
+		} else {
+			rc = sys_reg_delete_key(loc->root, path, loc->view, err);
+			if (rc == ZH_ENOENT)
+				rc = 0;
+			if (rc != 0)
+				break;
+		}
+		sep = strrchr(path, '\\');
+		if (sep == NULL)
+			break;
+		*sep = '\0';
+	}
+	zh_free(path);
+	return rc;
+}
+
+/* --- The ops table ------------------------------------------------------------------------ */
+
+struct op {
+	const char *kind;
+	int (*run)(const struct zh_jrec *r, struct zh_err *err);
+	int (*undo)(const struct zh_jrec *r, struct zh_err *err);
+	/* 0 if what the op left is still there, ZH_ECHANGED (err says what) if not. */
+	int (*intact)(const struct zh_jrec *r, struct zh_err *err);
+};
+
+static int reg_set_run(const struct zh_jrec *r, struct zh_err *err)
+{
+	struct regloc loc;
+	int rc = decode_target(r->target, &loc, err);
+
+	return rc != 0 ? rc : reg_write(&loc, r->name, r->new_type, r->new_data, r->new_len, err);
+}
+
+static int reg_set_undo(const struct zh_jrec *r, struct zh_err *err)
+{
+	struct regloc loc;
+	int rc = decode_target(r->target, &loc, err);
+
+	if (rc != 0)
+		return rc;
+	if (r->old_state)
+		rc = reg_write(&loc, r->name, r->old_type, r->old_data, r->old_len, err);
+	else
+		rc = reg_remove(&loc, r->name, err);
+	if (rc == 0 && r->backup != NULL)
+		rc = prune_created(&loc, r->backup, err);
+	return rc;
+}
+
+/* Is the value (not) there as the op left it? want_present selects which. */
+static int reg_value_is(const struct zh_jrec *r, int want_present, struct zh_err *err)
+{
+	struct regloc loc;
+	void *data = NULL;
+	size_t len;
+	int exists, type, rc, same;
+
+	if ((rc = decode_target(r->target, &loc, err)) != 0 ||
+		(rc = reg_read(&loc, r->name, &exists, &type, &data, &len, err)) != 0)
+		return rc;
+	same = want_present ? exists && type == r->new_type && len == r->new_len &&
+			(len == 0 || memcmp(data, r->new_data, len) == 0)
+			    : !exists;
+	sys_free(data);
+	if (!same)
+		return zh_err_set(err, ZH_ECHANGED,
+			"registry value '%s' in %s\\%s has been changed since zhushou wrote it",
+			r->name, root_name(loc.root), loc.key);
+	return 0;
+}
+
+static int reg_set_intact(const struct zh_jrec *r, struct zh_err *err)
+{
+	return reg_value_is(r, 1, err);
+}
+
+static int reg_del_run(const struct zh_jrec *r, struct zh_err *err)
+{
+	struct regloc loc;
+	int rc = decode_target(r->target, &loc, err);
+
+	if (rc == 0)
+		rc = reg_remove(&loc, r->name, err);
+	/* As the inverse of a reg.set that created keys, remove them again. */
+	if (rc == 0 && r->backup != NULL)
+		rc = prune_created(&loc, r->backup, err);
+	return rc;
+}
+
+static int reg_del_undo(const struct zh_jrec *r, struct zh_err *err)
+{
+	struct regloc loc;
+	int rc = decode_target(r->target, &loc, err);
+
+	if (rc != 0 || !r->old_state)
+		return rc;
+	return reg_write(&loc, r->name, r->old_type, r->old_data, r->old_len, err);
+}
+
+static int reg_del_intact(const struct zh_jrec *r, struct zh_err *err)
+{
+	return reg_value_is(r, 0, err);
+}
+
+static int reg_tree_run(const struct zh_jrec *r, struct zh_err *err)
+{
+	struct regloc loc;
+	int rc = decode_target(r->target, &loc, err);
+
+	if (rc != 0)
+		return rc;
+	rc = sys_reg_delete_tree(loc.root, loc.key, loc.view, err);
+	return rc == ZH_ENOENT ? 0 : rc;
+}
+
+static int reg_tree_undo(const struct zh_jrec *r, struct zh_err *err)
+{
+	struct regloc loc;
+	int rc = decode_target(r->target, &loc, err);
+
+	if (rc != 0 || !r->old_state)
+		return rc;
+	/* A crash may have left part of the tree: importing over it restores every value. */
+	return zh_regtree_import(loc.root, loc.view, loc.key, r->old_data, r->old_len, err);
+}
+
+static int reg_tree_intact(const struct zh_jrec *r, struct zh_err *err)
+{
+	struct sys_reg_key *k = NULL;
+	struct regloc loc;
+	int rc = decode_target(r->target, &loc, err);
+
+	if (rc != 0)
+		return rc;
+	rc = sys_reg_open(loc.root, loc.key, loc.view, 0, &k, err);
+	sys_reg_close(k);
+	if (rc == ZH_ENOENT) {
+		zh_err_init(err);
+		return 0;
+	}
+	if (rc != 0)
+		return rc;
+	return zh_err_set(err, ZH_ECHANGED, "registry key %s\\%s has been recreated since",
+		root_name(loc.root), loc.key);
+}
+
+static int reg_import_run(const struct zh_jrec *r, struct zh_err *err)
+{
+	struct regloc loc;
+	int rc = decode_target(r->target, &loc, err);
+
+	return rc != 0
+		? rc
+		: zh_regtree_import(loc.root, loc.view, loc.key, r->new_data, r->new_len, err);
+}
+
+static int reg_import_undo(const struct zh_jrec *r, struct zh_err *err)
+{
+	return reg_tree_run(r, err);
+}
+
+static int reg_import_intact(const struct zh_jrec *r, struct zh_err *err)
+{
+	(void)r;
+	(void)err;
+	return 0;
+}
+
+static const struct op ops[] = {
+	{"reg.set", reg_set_run, reg_set_undo, reg_set_intact},
+	{"reg.del", reg_del_run, reg_del_undo, reg_del_intact},
+	{"reg.tree", reg_tree_run, reg_tree_undo, reg_tree_intact},
+	{"reg.import", reg_import_run, reg_import_undo, reg_import_intact},
+};
+
+static const struct op *find_op(const char *kind, struct zh_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (strcmp(ops[i].kind, kind) == 0)
+			return &ops[i];
+	(void)zh_err_set(err, ZH_EPARSE, "journal holds an unknown operation '%s'", kind);
+	return NULL;
+}
+
+/* --- The engine --------------------------------------------------------------------------- */
+
+int zh_txn_begin(struct zh_db *db, const char *verb, struct zh_txn **ret, struct zh_err *err)
+{
+	struct zh_txn *t = zh_calloc(1, sizeof(*t));
+	int rc;
+
+	if (t == NULL)
+		return zh_err_set(err, ZH_ENOMEM, "cannot start a transaction");
+	t->db = db;
+	rc = zh_db_txn_new(db, verb, 0, &t->id, err);
+	if (rc != 0) {
+		zh_free(t);
+		return rc;
+	}
+	*ret = t;
+	return 0;
+}
+
+int64_t zh_txn_id(const struct zh_txn *t)
+{
+	return t->id;
+}
+
+/* Journal r (the undo record, durable), run it, mark it done (durable). */
+static int run_op(struct zh_txn *t, struct zh_jrec *r, struct zh_err *err)
+{
+	const struct op *op = find_op(r->kind, err);
+	int rc;
+
+	if (op == NULL)
+		return err->code;
+	if (t->finished)
+		return zh_err_set(err, ZH_EINVAL, "transaction %lld is finished", (long long)t->id);
+	r->txn = t->id;
+	r->seq = ++t->seq;
+	r->state = ZH_J_PENDING;
+	if ((rc = zh_db_journal_add(t->db, r, err)) != 0)
+		return rc;
+	if ((rc = op->run(r, err)) != 0)
+		return rc;
+	return zh_db_journal_mark(t->db, t->id, r->seq, ZH_J_DONE, err);
+}
+
+int zh_txn_reg_set(struct zh_txn *t, enum sys_reg_root root, enum sys_reg_view view,
+	const char *key, const char *name, enum sys_reg_type type, const void *data, size_t len,
+	struct zh_err *err)
+{
+	struct zh_jrec r;
+	struct regloc loc;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	r.kind = "reg.set";
+	r.name = (char *)name;
+	r.new_type = (int)type;
+	r.new_data = (void *)data;
+	r.new_len = len;
+	if ((rc = encode_target(root, view, key, &r.target, err)) != 0 ||
+		(rc = decode_target(r.target, &loc, err)) != 0 ||
+		(rc = reg_read(&loc, name, &r.old_state, &r.old_type, &r.old_data, &r.old_len,
+			 err)) != 0 ||
+		(rc = first_missing(&loc, &r.backup, err)) != 0)
+		goto out;
+	rc = run_op(t, &r, err);
+out:
+	if (rc != 0)
+		zh_err_wrap(err, "setting %s\\%s\\%s", root_name(root), key, name);
+	zh_free(r.target);
+	zh_free(r.backup);
+	sys_free(r.old_data);
+	return rc;
+}
+
+int zh_txn_reg_delete(struct zh_txn *t, enum sys_reg_root root, enum sys_reg_view view,
+	const char *key, const char *name, struct zh_err *err)
+{
+	struct zh_jrec r;
+	struct regloc loc;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	r.kind = "reg.del";
+	r.name = (char *)name;
+	if ((rc = encode_target(root, view, key, &r.target, err)) != 0 ||
+		(rc = decode_target(r.target, &loc, err)) != 0 ||
+		(rc = reg_read(&loc, name, &r.old_state, &r.old_type, &r.old_data, &r.old_len,
+			 err)) != 0)
+		goto out;
+	if (r.old_state)
+		rc = run_op(t, &r, err);
+out:
+	if (rc != 0)
+		zh_err_wrap(err, "deleting %s\\%s\\%s", root_name(root), key, name);
+	zh_free(r.target);
+	sys_free(r.old_data);
+	return rc;
+}
+
+int zh_txn_reg_delete_tree(struct zh_txn *t, enum sys_reg_root root, enum sys_reg_view view,
+	const char *key, struct zh_err *err)
+{
+	struct zh_jrec r;
+	struct zh_buf b;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	zh_buf_init(&b, ZH_MAX_DB_BLOB);
+	r.kind = "reg.tree";
+	if ((rc = encode_target(root, view, key, &r.target, err)) != 0)
+		goto out;
+	rc = zh_regtree_export(root, view, key, &b, err);
+	if (rc == ZH_ENOENT) {
+		/* Nothing to delete: no op, no journal entry. */
+		zh_err_init(err);
+		rc = 0;
+		goto out;
+	}
+	if (rc != 0)
+		goto out;
+	r.old_state = 1;
+	r.old_data = b.data;
+	r.old_len = b.len;
+	rc = run_op(t, &r, err);
+out:
+	if (rc != 0)
+		zh_err_wrap(err, "deleting %s\\%s", root_name(root), key);
+	zh_free(r.target);
+	zh_buf_release(&b);
+	return rc;
+}
+
+struct undo_ctx {
+	struct zh_db *db;
+	struct zh_err *err;
+	size_t count;
+};
+
+/* Undo one entry unless it is already undone; mark it undone (durable). */
+static int undo_entry(const struct zh_jrec *r, void *vctx)
+{
+	struct undo_ctx *c = vctx;
+	const struct op *op;
+	int rc;
+
+	if (r->state == ZH_J_UNDONE)
+		return 0;
+	op = find_op(r->kind, c->err);
+	if (op == NULL)
+		return c->err->code;
+	if ((rc = op->undo(r, c->err)) != 0) {
+		zh_err_wrap(c->err, "undoing step %d (%s)", r->seq, r->kind);
+		return rc;
+	}
+	c->count++;
+	return zh_db_journal_mark(c->db, r->txn, r->seq, ZH_J_UNDONE, c->err);
+}
+
+static int undo_all(struct zh_db *db, int64_t id, size_t *ret_count, struct zh_err *err)
+{
+	struct undo_ctx c = {db, err, 0};
+	int rc = zh_db_journal_each(db, id, 1, undo_entry, &c, err);
+
+	if (ret_count != NULL)
+		*ret_count = c.count;
+	return rc;
+}
+
+int zh_txn_commit(struct zh_txn *t, int exit_code, struct zh_err *err)
+{
+	int rc;
+
+	if (t->finished)
+		return zh_err_set(err, ZH_EINVAL, "transaction %lld is finished", (long long)t->id);
+	/* The commit record: from here recovery completes instead of undoing. */
+	if ((rc = zh_db_txn_set(t->db, t->id, ZH_TXN_COMMITTED, exit_code, 0, err)) != 0)
+		return rc;
+	t->finished = 1;
+	/*
+	 * The transaction has happened. If marking it done fails, the next start's recovery
+	 * does it; reporting a failure here would make the caller believe nothing changed.
+	 */
+	(void)zh_db_txn_set(t->db, t->id, ZH_TXN_DONE, exit_code, 0, NULL);
+	return 0;
+}
+
+int zh_txn_abort(struct zh_txn *t, int exit_code, struct zh_err *err)
+{
+	int rc;
+
+	if (t->finished)
+		return 0;
+	if ((rc = undo_all(t->db, t->id, NULL, err)) != 0)
+		return rc;
+	t->finished = 1;
+	return zh_db_txn_set(t->db, t->id, ZH_TXN_ROLLEDBACK, exit_code, 0, err);
+}
+
+void zh_txn_free(struct zh_txn *t)
+{
+	zh_free(t);
+}
+
+int zh_txn_recover(struct zh_db *db, struct zh_recovery *ret, struct zh_err *err)
+{
+	struct zh_txn_row row;
+	int rc;
+
+	memset(ret, 0, sizeof(*ret));
+	rc = zh_db_txn_unfinished(db, &row, err);
+	if (rc == ZH_ENOENT)
+		return 0;
+	if (rc != 0)
+		return rc;
+	ret->txn = row.id;
+	if (row.state == ZH_TXN_COMMITTED) {
+		/* Everything ran; only the final state is missing. */
+		ret->ops = row.nops;
+		rc = zh_db_txn_set(db, row.id, ZH_TXN_DONE, row.exit_code, row.reboot, err);
+	} else {
+		ret->rolled_back = 1;
+		rc = undo_all(db, row.id, &ret->ops, err);
+		if (rc == 0)
+			rc = zh_db_txn_set(db, row.id, ZH_TXN_ROLLEDBACK, ZH_TXN_EXIT_FAILED, 0,
+				err);
+	}
+	zh_txn_row_release(&row);
+	if (rc != 0)
+		zh_err_wrap(err, "recovering interrupted transaction %lld", (long long)ret->txn);
+	return rc;
+}
+
+/* --- Undoing a committed transaction ------------------------------------------------------ */
+
+static int check_intact(const struct zh_jrec *r, void *vctx)
+{
+	struct undo_ctx *c = vctx;
+	const struct op *op;
+
+	if (r->state != ZH_J_DONE)
+		return 0;
+	op = find_op(r->kind, c->err);
+	if (op == NULL)
+		return c->err->code;
+	return op->intact(r, c->err);
+}
+
+struct inverse_ctx {
+	struct zh_txn *t;
+	struct zh_err *err;
+};
+
+/* Replay the inverse of one done entry as a journaled op of the undoing transaction. */
+static int run_inverse(const struct zh_jrec *r, void *vctx)
+{
+	struct inverse_ctx *c = vctx;
+	struct zh_jrec inv;
+	const char *kind;
+
+	if (r->state != ZH_J_DONE)
+		return 0;
+	memset(&inv, 0, sizeof(inv));
+	inv.target = r->target;
+	inv.name = r->name;
+	if (strcmp(r->kind, "reg.tree") == 0) {
+		/* Re-import the exported tree; its undo deletes the tree again. */
+		kind = "reg.import";
+	} else if (r->old_state) {
+		kind = "reg.set";
+		inv.new_type = r->old_type;
+		inv.new_data = r->old_data;
+		inv.new_len = r->old_len;
+	} else {
+		kind = "reg.del";
+		inv.backup = r->backup;
+	}
+	inv.kind = (char *)kind;
+	/* The inverse's own undo data is what the original op left, still in place (checked). */
+	if (strcmp(kind, "reg.import") == 0) {
+		inv.new_data = r->old_data;
+		inv.new_len = r->old_len;
+	} else if (strcmp(r->kind, "reg.set") == 0) {
+		inv.old_state = 1;
+		inv.old_type = r->new_type;
+		inv.old_data = r->new_data;
+		inv.old_len = r->new_len;
+	}
+	return run_op(c->t, &inv, c->err);
+}
+
+int zh_txn_undo_committed(struct zh_db *db, int64_t id, int64_t *ret_new_id, struct zh_err *err)
+{
+	struct undo_ctx c = {db, err, 0};
+	struct inverse_ctx ic = {NULL, err};
+	struct zh_txn_row row;
+	char verb[64];
+	int rc;
+
+	memset(&row, 0, sizeof(row));
+	rc = zh_db_txn_get(db, id, &row, err);
+	if (rc == ZH_ENOENT) {
+		rc = id == 0
+			? zh_err_set(err, ZH_ENOENT, "there is no transaction to roll back")
+			: zh_err_set(err, ZH_ENOENT, "there is no transaction %lld", (long long)id);
+		goto out;
+	}
+	if (rc != 0)
+		goto out;
+	if (zh_db_txn_undone_by(db, row.id, &c.count, err) == 0) {
+		rc = zh_err_set(err, ZH_EINVAL, "transaction %lld was already rolled back by %zu",
+			(long long)row.id, c.count);
+		goto out;
+	}
+	if (row.state != ZH_TXN_DONE) {
+		rc = zh_err_set(err, ZH_EINVAL, "transaction %lld is %s, not done: nothing to undo",
+			(long long)row.id, zh_txn_state_name(row.state));
+		goto out;
+	}
+	if ((rc = zh_db_journal_each(db, row.id, 1, check_intact, &c, err)) != 0) {
+		zh_err_wrap(err, "cannot roll back transaction %lld", (long long)row.id);
+		goto out;
+	}
+	(void)snprintf(verb, sizeof(verb), "rollback %lld", (long long)row.id);
+	ic.t = zh_calloc(1, sizeof(*ic.t));
+	if (ic.t == NULL) {
+		rc = zh_err_set(err, ZH_ENOMEM, "cannot start a transaction");
+		goto out;
+	}
+	ic.t->db = db;
+	if ((rc = zh_db_txn_new(db, verb, row.id, &ic.t->id, err)) != 0)
+		goto out;
+	rc = zh_db_journal_each(db, row.id, 1, run_inverse, &ic, err);
+	if (rc == 0)
+		rc = zh_txn_commit(ic.t, 0, err);
+	else
+		(void)zh_txn_abort(ic.t, ZH_TXN_EXIT_FAILED, NULL);
+	if (rc == 0)
+		*ret_new_id = ic.t->id;
+out:
+	zh_txn_free(ic.t);
+	zh_txn_row_release(&row);
+	return rc;
+}

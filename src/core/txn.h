@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The transaction engine: every change zhushou makes to a PC is an operation of a
+ * transaction, journaled in the manifest DB before it runs.
+ *
+ * Lifecycle:
+ *   zh_txn_recover(db)            on every start, before anything else
+ *   zh_txn_begin(db, verb, &t)    a transaction row in state OPEN
+ *   zh_txn_reg_set(t, ...) ...    for each op: capture the old state, write the undo record
+ *                                 (durable), run the op, mark it done (durable)
+ *   zh_txn_commit(t)              the commit record: from here on the transaction counts as
+ *                                 done even if the process dies
+ *   zh_txn_abort(t)               on any failure: undo every op in reverse order
+ *   zh_txn_free(t)
+ * Guarantees: after a crash at any point (power loss included) the next zhushou start leaves
+ * the PC exactly as before the transaction (not committed) or as after it (committed). Undo is
+ * idempotent: recovery that is itself interrupted is simply run again. A committed
+ * transaction can be undone later (zh_txn_undo_committed) as a new transaction, refused with
+ * ZH_ECHANGED if something it changed has been changed again since.
+ */
+#ifndef ZH_TXN_H
+#define ZH_TXN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db.h"
+#include "err.h"
+#include "../sys/reg.h"
+
+struct zh_txn;
+
+/* The exit code recorded for a transaction that failed and was undone (msiexec's 1603). */
+#define ZH_TXN_EXIT_FAILED 1603
+
+/* What recovery found and did. */
+struct zh_recovery {
+	int64_t txn; /* the transaction recovered, 0 if none */
+	int rolled_back; /* 1: undone (not committed), 0: completed (committed) */
+	size_t ops; /* operations undone or completed */
+};
+
+/*
+ * Finish or undo an interrupted transaction (at most one can exist). Safe to call when there
+ * is none (*ret->txn = 0). Interrupted recovery resumes on the next call.
+ */
+int zh_txn_recover(struct zh_db *db, struct zh_recovery *ret, struct zh_err *err);
+
+/* Start a transaction; *ret is freed with zh_txn_free. */
+int zh_txn_begin(struct zh_db *db, const char *verb, struct zh_txn **ret, struct zh_err *err);
+
+/* This transaction's id (history, logs). */
+int64_t zh_txn_id(const struct zh_txn *t);
+
+/*
+ * Set a registry value (creating missing keys); the old value, or its absence, and the keys
+ * created are recorded for undo.
+ */
+int zh_txn_reg_set(struct zh_txn *t, enum sys_reg_root root, enum sys_reg_view view,
+	const char *key, const char *name, enum sys_reg_type type, const void *data, size_t len,
+	struct zh_err *err);
+
+/* Delete a registry value (nothing to do if absent); its old type and data are recorded. */
+int zh_txn_reg_delete(struct zh_txn *t, enum sys_reg_root root, enum sys_reg_view view,
+	const char *key, const char *name, struct zh_err *err);
+
+/* Delete a key and everything below it, exported into the journal first. */
+int zh_txn_reg_delete_tree(struct zh_txn *t, enum sys_reg_root root, enum sys_reg_view view,
+	const char *key, struct zh_err *err);
+
+/* Write the commit record and finish (state DONE). After an error, call zh_txn_abort. */
+int zh_txn_commit(struct zh_txn *t, int exit_code, struct zh_err *err);
+
+/* Undo every operation run so far, newest first (state ROLLEDBACK). */
+int zh_txn_abort(struct zh_txn *t, int exit_code, struct zh_err *err);
+
+/* NULL is a no-op; an unfinished transaction stays in the journal for recovery. */
+void zh_txn_free(struct zh_txn *t);
+
+/*
+ * Undo committed transaction id (0: the newest one not yet undone) as a new transaction,
+ * after checking that everything it changed is still as it left it (ZH_ECHANGED names the
+ * first thing that differs). *ret_new_id is the undoing transaction.
+ */
+int zh_txn_undo_committed(struct zh_db *db, int64_t id, int64_t *ret_new_id, struct zh_err *err);
+
+#endif

@@ -1,0 +1,340 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The transaction engine on registry operations (under Wine; natively the registry is not
+ * there and the tests check that the engine says so). The state compared is the exported
+ * tree of a test key: byte-identical before and after an abort, a recovery or a rollback.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "../harness/zh_test.h"
+#include "../../src/core/buf.h"
+#include "../../src/core/db.h"
+#include "../../src/core/mem.h"
+#include "../../src/core/regtree.h"
+#include "../../src/core/txn.h"
+#include "../../src/sys/fault.h"
+
+#define BASE "Software\\zhushou-txn-test"
+
+static int have_registry(void)
+{
+	struct sys_reg_key *k = NULL;
+	int rc = sys_reg_open(SYS_REG_HKCU, "Software", SYS_REG_VIEW_DEFAULT, 0, &k, NULL);
+
+	sys_reg_close(k);
+	return rc == 0;
+}
+
+/* The whole test area as bytes ("" if it does not exist). */
+static char *state(size_t *ret_len)
+{
+	struct zh_buf b;
+	int rc;
+
+	zh_buf_init(&b, 1 << 24);
+	rc = zh_regtree_export(SYS_REG_HKCU, SYS_REG_VIEW_DEFAULT, BASE, &b, NULL);
+	if (rc == ZH_ENOENT) {
+		*ret_len = 0;
+		return zh_strdup("");
+	}
+	*ret_len = b.len;
+	return zh_buf_take(&b);
+}
+
+static int same(const char *a, size_t an, const char *b, size_t bn)
+{
+	return an == bn && memcmp(a, b, an) == 0;
+}
+
+/* A starting state: some values, a subkey, one value that the txn will overwrite. */
+static void seed(void)
+{
+	struct sys_reg_key *k = NULL;
+
+	(void)sys_reg_delete_tree(SYS_REG_HKCU, BASE, SYS_REG_VIEW_DEFAULT, NULL);
+	if (sys_reg_open(SYS_REG_HKCU, BASE "\\Internet Settings", SYS_REG_VIEW_DEFAULT,
+		    SYS_REG_CREATE, &k, NULL) != 0)
+		return;
+	(void)sys_reg_set_str(k, "ProxyOverride", "172.30.*;192.168.*;127.0.0.1", 0, NULL);
+	(void)sys_reg_set_dword(k, "SecureProtocols", 0xA0, NULL);
+	sys_reg_close(k);
+	k = NULL;
+	if (sys_reg_open(SYS_REG_HKCU, BASE "\\Uninstall\\OldCtrl\\Sub", SYS_REG_VIEW_DEFAULT,
+		    SYS_REG_CREATE, &k, NULL) != 0)
+		return;
+	(void)sys_reg_set_str(k, "DisplayName", "长江UKey控件 2.00", 0, NULL);
+	(void)sys_reg_set_raw(k, "Blob", SYS_REG_BINARY, "\x00\x01\x02", 3, NULL);
+	sys_reg_close(k);
+}
+
+/* The representative work: overwrite, add (creating keys), delete a value, delete a tree. */
+static int work(struct zh_txn *t, struct zh_err *err)
+{
+	static const char ovr[] = "1\x00"; /* not text on purpose: raw bytes round-trip */
+	uint32_t tls = 0xA80;
+	int rc;
+
+	if ((rc = zh_txn_reg_set(t, SYS_REG_HKCU, SYS_REG_VIEW_DEFAULT, BASE "\\Internet Settings",
+		     "SecureProtocols", SYS_REG_DWORD, &tls, 4, err)) != 0 ||
+		(rc = zh_txn_reg_set(t, SYS_REG_HKCU, SYS_REG_VIEW_DEFAULT,
+			 BASE "\\Zones\\Domains\\cj-pension.com.cn", "https", SYS_REG_BINARY, ovr,
+			 2, err)) != 0 ||
+		(rc = zh_txn_reg_delete(t, SYS_REG_HKCU, SYS_REG_VIEW_DEFAULT,
+			 BASE "\\Internet Settings", "ProxyOverride", err)) != 0 ||
+		(rc = zh_txn_reg_delete_tree(t, SYS_REG_HKCU, SYS_REG_VIEW_DEFAULT,
+			 BASE "\\Uninstall\\OldCtrl", err)) != 0)
+		return rc;
+	return 0;
+}
+
+static struct zh_db *db_open(void)
+{
+	struct zh_db *db = NULL;
+	struct zh_err err;
+
+	zh_err_init(&err);
+	if (zh_db_open("t.db", ZH_DB_CREATE, &db, &err) != 0)
+		fprintf(stderr, "db: %s\n", err.msg);
+	return db;
+}
+
+static void t_native_says_no_registry(void)
+{
+	struct zh_db *db;
+	struct zh_txn *t = NULL;
+	struct zh_err err;
+
+	if (have_registry())
+		return;
+	db = db_open();
+	T_CHECK(db != NULL);
+	T_EQ_INT(zh_txn_begin(db, "test", &t, NULL), 0);
+	zh_err_init(&err);
+	T_EQ_INT(work(t, &err), ZH_ENOTSUP);
+	T_EQ_INT(zh_txn_abort(t, 1603, NULL), 0);
+	zh_txn_free(t);
+	zh_db_close(db);
+}
+
+static void t_commit_then_rollback(void)
+{
+	struct zh_db *db;
+	struct zh_txn *t = NULL;
+	struct zh_err err;
+	char *before, *after, *back;
+	size_t bn, an, kn;
+	int64_t undo_id = 0;
+
+	if (!have_registry())
+		return;
+	seed();
+	before = state(&bn);
+	db = db_open();
+	T_CHECK(db != NULL);
+	zh_err_init(&err);
+	T_EQ_INT(zh_txn_begin(db, "repair", &t, &err), 0);
+	T_EQ_INT(work(t, &err), 0);
+	T_EQ_INT(zh_txn_commit(t, 0, &err), 0);
+	zh_txn_free(t);
+	after = state(&an);
+	T_CHECK(!same(before, bn, after, an));
+	/* Rollback of the committed transaction restores the exact bytes. */
+	T_EQ_INT(zh_txn_undo_committed(db, 0, &undo_id, &err), 0);
+	if (err.code != 0)
+		fprintf(stderr, "rollback: %s\n", err.msg);
+	T_CHECK(undo_id > 0);
+	back = state(&kn);
+	T_CHECK(same(before, bn, back, kn));
+	/* A second rollback of the same transaction is refused. */
+	zh_err_init(&err);
+	T_EQ_INT(zh_txn_undo_committed(db, 1, &undo_id, &err), ZH_EINVAL);
+	T_CHECK(strstr(err.msg, "already rolled back") != NULL);
+	zh_free(back);
+	zh_free(after);
+	zh_free(before);
+	zh_db_close(db);
+}
+
+static void t_rollback_refused_when_changed(void)
+{
+	struct zh_db *db;
+	struct zh_txn *t = NULL;
+	struct sys_reg_key *k = NULL;
+	struct zh_err err;
+	char *after, *now;
+	size_t an, nn;
+	int64_t id = 0;
+
+	if (!have_registry())
+		return;
+	seed();
+	db = db_open();
+	T_CHECK(db != NULL);
+	zh_err_init(&err);
+	T_EQ_INT(zh_txn_begin(db, "repair", &t, &err), 0);
+	T_EQ_INT(work(t, &err), 0);
+	T_EQ_INT(zh_txn_commit(t, 0, &err), 0);
+	zh_txn_free(t);
+	/* Someone changes a value zhushou wrote. */
+	T_EQ_INT(sys_reg_open(SYS_REG_HKCU, BASE "\\Internet Settings", SYS_REG_VIEW_DEFAULT,
+			 SYS_REG_WRITE, &k, NULL),
+		0);
+	T_EQ_INT(sys_reg_set_dword(k, "SecureProtocols", 0x2A80, NULL), 0);
+	sys_reg_close(k);
+	after = state(&an);
+	zh_err_init(&err);
+	T_EQ_INT(zh_txn_undo_committed(db, 0, &id, &err), ZH_ECHANGED);
+	T_CHECK(strstr(err.msg, "SecureProtocols") != NULL);
+	/* Refused means untouched. */
+	now = state(&nn);
+	T_CHECK(same(after, an, now, nn));
+	zh_free(now);
+	zh_free(after);
+	zh_db_close(db);
+}
+
+/*
+ * Fail the Nth fault point for every N: each run either commits or ends with an abort that
+ * leaves the exact starting bytes. The sweep ends when a run passes every point.
+ */
+static void t_failure_sweep(void)
+{
+	long n, points = 0;
+	int clean_end = 0;
+
+	if (!have_registry())
+		return;
+	for (n = 1; n < 2000 && !clean_end; n++) {
+		struct zh_db *db;
+		struct zh_txn *t = NULL;
+		struct zh_err err;
+		char *before, *now;
+		size_t bn, nn;
+		int rc;
+
+		seed();
+		before = state(&bn);
+		remove("t.db");
+		db = db_open();
+		zh_err_init(&err);
+		zh_fault_set(ZH_FAULT_FAIL, n, ZH_ENOSPC, 112, 0);
+		rc = zh_txn_begin(db, "repair", &t, &err);
+		if (rc == 0)
+			rc = work(t, &err);
+		if (rc == 0)
+			rc = zh_txn_commit(t, 0, &err);
+		points = zh_fault_count();
+		zh_fault_set(ZH_FAULT_NONE, 0, 0, 0, 0);
+		if (rc == 0) {
+			clean_end = 1;
+		} else if (t != NULL) {
+			T_EQ_INT(rc, ZH_ENOSPC);
+			T_EQ_INT(zh_txn_abort(t, 1603, NULL), 0);
+			now = state(&nn);
+			if (!same(before, bn, now, nn)) {
+				fprintf(stderr, "fail:%ld left a changed registry (%s)\n", n,
+					err.msg);
+				zh_test_failed = 1;
+			}
+			zh_free(now);
+		}
+		zh_txn_free(t);
+		zh_free(before);
+		zh_db_close(db);
+	}
+	T_CHECK(clean_end);
+	printf("  failure sweep: %ld fault points, each failed once, all rolled back\n", points);
+	T_CHECK(points > 20);
+}
+
+/*
+ * A process that dies mid-transaction (simulated: the transaction is dropped without commit
+ * or abort after failing at the Nth point) is rolled back by recovery on the next start, and
+ * recovery itself dropped at any point is simply run again.
+ */
+static void t_recovery_sweep(void)
+{
+	char *after = NULL;
+	size_t an = 0;
+	long n;
+	int clean_end = 0, recovered = 0;
+
+	if (!have_registry())
+		return;
+	/* The state a finished transaction leaves, for comparison. */
+	{
+		struct zh_db *db;
+		struct zh_txn *t = NULL;
+
+		seed();
+		remove("t.db");
+		db = db_open();
+		T_EQ_INT(zh_txn_begin(db, "repair", &t, NULL), 0);
+		T_EQ_INT(work(t, NULL), 0);
+		T_EQ_INT(zh_txn_commit(t, 0, NULL), 0);
+		zh_txn_free(t);
+		zh_db_close(db);
+		after = state(&an);
+	}
+	for (n = 1; n < 2000 && !clean_end; n++) {
+		struct zh_db *db;
+		struct zh_txn *t = NULL;
+		struct zh_recovery rec;
+		struct zh_err err;
+		char *before, *now;
+		size_t bn, nn;
+		int rc, tries;
+
+		seed();
+		before = state(&bn);
+		remove("t.db");
+		db = db_open();
+		zh_err_init(&err);
+		/* Every point from n on fails: the process is as good as dead there. */
+		zh_fault_set(ZH_FAULT_FAIL, n, ZH_EIO, 1117, 1);
+		rc = zh_txn_begin(db, "repair", &t, &err);
+		if (rc == 0)
+			rc = work(t, &err);
+		if (rc == 0)
+			rc = zh_txn_commit(t, 0, &err);
+		zh_fault_set(ZH_FAULT_NONE, 0, 0, 0, 0);
+		zh_txn_free(t);
+		zh_db_close(db);
+		if (rc == 0 && zh_fault_count() < n)
+			clean_end = 1;
+		/* "Next start": recovery, itself failing once at point n/2 + 1 the first time. */
+		db = db_open();
+		zh_fault_set(ZH_FAULT_FAIL, n / 2 + 1, ZH_EIO, 1117, 0);
+		for (tries = 0; tries < 3; tries++) {
+			zh_err_init(&err);
+			if (zh_txn_recover(db, &rec, &err) == 0)
+				break;
+			zh_fault_set(ZH_FAULT_NONE, 0, 0, 0, 0);
+		}
+		zh_fault_set(ZH_FAULT_NONE, 0, 0, 0, 0);
+		T_CHECK(tries < 3);
+		now = state(&nn);
+		if (!same(before, bn, now, nn) && !same(after, an, now, nn)) {
+			fprintf(stderr, "interrupted at %ld: neither the start nor the end state\n",
+				n);
+			zh_test_failed = 1;
+		}
+		if (rc == 0 && !same(after, an, now, nn)) {
+			fprintf(stderr, "interrupted at %ld: committed but not the end state\n", n);
+			zh_test_failed = 1;
+		}
+		recovered += rec.txn != 0;
+		zh_free(now);
+		zh_free(before);
+		zh_db_close(db);
+	}
+	zh_free(after);
+	T_CHECK(clean_end);
+	T_CHECK(recovered > 10);
+	printf("  recovery sweep: %ld interruption points, %d recovered\n", n - 1, recovered);
+}
+
+ZH_TESTS(ZH_TEST_ENTRY(t_native_says_no_registry), ZH_TEST_ENTRY(t_commit_then_rollback),
+	ZH_TEST_ENTRY(t_rollback_refused_when_changed), ZH_TEST_ENTRY(t_failure_sweep),
+	ZH_TEST_ENTRY(t_recovery_sweep))
