@@ -5,6 +5,8 @@
  * atomically (and give up with ZH_EBUSY on a held file on Windows), trees are removed without
  * following links, listings see Chinese names, and paths over 260 characters work.
  */
+#define _POSIX_C_SOURCE 200809L
+
 #include <stdint.h>
 #include <stdlib.h>
 #ifdef _WIN32
