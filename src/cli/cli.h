@@ -8,7 +8,9 @@
 #define ZH_CLI_H
 
 #include "../core/catalog.h"
+#include "../core/db.h"
 #include "../core/err.h"
+#include "../core/txn.h"
 
 enum zh_exit {
 	ZH_EXIT_OK = 0,
@@ -26,6 +28,8 @@ struct zh_cli {
 	int json; /* --json */
 	int quiet; /* --quiet */
 	const char *catalog; /* --catalog FILE, NULL for the built-in one */
+	long wait_ms; /* --wait SECONDS, in ms: how long to wait for another zhushou */
+	int dry_run; /* --dry-run */
 	int argc; /* the verb's own arguments */
 	char **argv;
 };
@@ -48,9 +52,32 @@ void cli_report_error(const struct zh_cli *cli, const struct zh_err *err, const 
 /* Load the catalog the run uses (--catalog or the built-in one); errors are reported. */
 int cli_load_catalog(const struct zh_cli *cli, struct zh_catalog **ret);
 
+/* What a changing verb holds: the single-instance lock and the manifest DB. */
+struct zh_session {
+	struct sys_lock *lock;
+	struct zh_db *db;
+	char *dir; /* the data directory */
+	struct zh_recovery recovered;
+};
+
+enum zh_session_flags {
+	/* Read-only verbs: skip (return 0 with no DB) if another zhushou runs or none ran yet. */
+	ZH_SESSION_OPTIONAL = 1 << 0,
+};
+
+/*
+ * Lock, open the DB and recover; returns 0 or the exit code to end with (1618, 1603) after
+ * reporting why. Close with cli_session_close.
+ */
+int cli_session_open(const struct zh_cli *cli, unsigned flags, struct zh_session *s);
+void cli_session_close(struct zh_session *s);
+
 /* The verbs (one file each). */
 int verb_check(struct zh_cli *cli);
 int verb_version(struct zh_cli *cli);
+int verb_repair(struct zh_cli *cli);
+int verb_history(struct zh_cli *cli);
+int verb_rollback(struct zh_cli *cli);
 
 /* This program's version (from meson). */
 extern const char zh_version[];

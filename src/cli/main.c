@@ -4,6 +4,7 @@
  * may stand before or after the verb. Arguments arrive as UTF-8 from the seam, so Chinese
  * paths and names survive on Windows.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -47,6 +48,21 @@ static int parse(struct zh_cli *cli, int argc, char **argv, const char **ret_ver
 			cli->json = 1;
 		} else if (strcmp(a, "--quiet") == 0) {
 			cli->quiet = 1;
+		} else if (strcmp(a, "--dry-run") == 0) {
+			cli->dry_run = 1;
+		} else if (strcmp(a, "--wait") == 0) {
+			char *end = NULL;
+			long sec = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : -1;
+
+			if (i + 1 >= argc || end == argv[i + 1] || *end != '\0' || sec < 0 ||
+				sec > 86400) {
+				err_printf("zhushou: --wait %s\n",
+					ZH_T(cli, "需要 0 到 86400 之间的秒数",
+						"needs a number of seconds from 0 to 86400"));
+				return ZH_EXIT_USAGE;
+			}
+			cli->wait_ms = sec * 1000;
+			i++;
 		} else if (strcmp(a, "--lang") == 0 || strcmp(a, "--catalog") == 0) {
 			if (i + 1 >= argc) {
 				err_printf("zhushou: %s %s\n", a,
@@ -83,7 +99,7 @@ static int parse(struct zh_cli *cli, int argc, char **argv, const char **ret_ver
 
 int main(int argc, char **argv)
 {
-	struct zh_cli cli = {sys_env_ui_lang(), 0, 0, NULL, 0, NULL};
+	struct zh_cli cli = {.lang = sys_env_ui_lang()};
 	const struct zh_verb *verb = NULL;
 	const char *name = NULL;
 	char **uargv = NULL;

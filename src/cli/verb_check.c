@@ -73,6 +73,7 @@ int verb_check(struct zh_cli *cli)
 {
 	struct zh_catalog *cat = NULL;
 	struct zh_check_report rep;
+	struct zh_session s;
 	struct zh_err err;
 	char *json = NULL;
 	int rc, code = ZH_EXIT_FAILED;
@@ -84,6 +85,10 @@ int verb_check(struct zh_cli *cli)
 			ZH_T(cli, "多余的参数", "unexpected argument"), cli->argv[0]);
 		return ZH_EXIT_USAGE;
 	}
+	/* Finish or undo an interrupted run first, when no other zhushou is at work. */
+	if ((code = cli_session_open(cli, ZH_SESSION_OPTIONAL, &s)) != 0)
+		return code;
+	code = ZH_EXIT_FAILED;
 	if (cli_load_catalog(cli, &cat) != 0)
 		goto out;
 	rc = zh_check_run(cat, &rep, &err);
@@ -109,5 +114,6 @@ out:
 	zh_free(json);
 	zh_check_report_release(&rep);
 	zh_catalog_free(cat);
+	cli_session_close(&s);
 	return code;
 }

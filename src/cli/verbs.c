@@ -6,6 +6,12 @@
 const struct zh_verb zh_verbs[] = {
 	{"check", verb_check, "全面检测：列出本机所有问题（--json 输出机器可读结果）",
 		"full check: list every problem on this PC (--json for machines)"},
+	{"repair", verb_repair, "一键修复：按检测结果修复（--dry-run 只显示计划）",
+		"one-click repair of what check found (--dry-run shows the plan only)"},
+	{"history", verb_history, "列出 zhushou 在本机做过的修改",
+		"list the changes zhushou made here"},
+	{"rollback", verb_rollback, "撤销一次修改（默认最近一次）",
+		"undo a change (the newest one by default)"},
 	{"version", verb_version, "显示版本及所用库的版本",
 		"show the version and the versions of the libraries"},
 };

@@ -20,6 +20,11 @@ struct zh_db {
 	char *path;
 };
 
+const char *zh_db_path(const struct zh_db *db)
+{
+	return db->path;
+}
+
 const char *zh_db_lib_version(void)
 {
 	return sqlite3_libversion();

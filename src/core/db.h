@@ -40,6 +40,9 @@ int zh_db_open(const char *path, unsigned flags, struct zh_db **ret, struct zh_e
 /* NULL is a no-op. */
 void zh_db_close(struct zh_db *db);
 
+/* The DB file's path, as given to zh_db_open (borrowed). */
+const char *zh_db_path(const struct zh_db *db);
+
 /* The SQLite version linked in. */
 const char *zh_db_lib_version(void);
 

@@ -34,6 +34,8 @@ static const struct code_text *find_code(int code)
 
 void zh_err_init(struct zh_err *err)
 {
+	if (err == NULL)
+		return;
 	err->code = 0;
 	err->sys = 0;
 	err->msg[0] = '\0';

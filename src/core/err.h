@@ -32,7 +32,7 @@ struct zh_err {
 	char msg[512];
 };
 
-/* An empty error: code 0, no message. */
+/* An empty error: code 0, no message. NULL is a no-op. */
 void zh_err_init(struct zh_err *err);
 
 /*

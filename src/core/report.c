@@ -212,3 +212,83 @@ out:
 	cJSON_Delete(root);
 	return rc;
 }
+
+static cJSON *texts_array(cJSON *parent, const char *name)
+{
+	return cJSON_AddArrayToObject(parent, name);
+}
+
+int zh_report_repair_json(const struct zh_repair_result *res, const char *lang, char **ret,
+	struct zh_err *err)
+{
+	cJSON *root = cJSON_CreateObject(), *steps, *left, *o;
+	size_t i;
+	int rc = 0;
+
+	if (root == NULL || !cJSON_AddNumberToObject(root, "format", 1) ||
+		!cJSON_AddNumberToObject(root, "txn", (double)res->txn) ||
+		!cJSON_AddBoolToObject(root, "failed", res->failed) ||
+		!cJSON_AddBoolToObject(root, "remaining", res->remaining) ||
+		!cJSON_AddNumberToObject(root, "exit_code", res->exit_code) ||
+		!cJSON_AddNumberToObject(root, "fault_points", (double)res->fault_points) ||
+		(steps = texts_array(root, "steps")) == NULL ||
+		(left = texts_array(root, "cannot_fix")) == NULL)
+		goto nomem;
+	for (i = 0; res->plan != NULL && i < res->plan->nsteps; i++) {
+		const struct zh_step *st = &res->plan->steps[i];
+
+		o = cJSON_CreateObject();
+		if (o == NULL || !cJSON_AddItemToArray(steps, o))
+			goto nomem;
+		if (!add_str(o, "check", st->check_id) ||
+			!add_str(o, "what", zh_text_get(&st->what, lang)) ||
+			!add_str(o, "hive", st->root == SYS_REG_HKLM ? "HKLM" : "HKCU") ||
+			!add_str(o, "key", st->key) || !add_str(o, "name", st->name))
+			goto nomem;
+	}
+	for (i = 0; res->plan != NULL && i < res->plan->nleft; i++) {
+		o = cJSON_CreateObject();
+		if (o == NULL || !cJSON_AddItemToArray(left, o))
+			goto nomem;
+		if (!add_str(o, "check", res->plan->left[i].check_id) ||
+			!add_str(o, "why", zh_text_get(&res->plan->left[i].why, lang)))
+			goto nomem;
+	}
+	rc = print_tree(root, ret, err);
+	cJSON_Delete(root);
+	return rc;
+nomem:
+	cJSON_Delete(root);
+	return zh_err_set(err, ZH_ENOMEM, "cannot build JSON");
+}
+
+int zh_report_history_json(const struct zh_txn_row *rows, size_t n, char **ret, struct zh_err *err)
+{
+	cJSON *root = cJSON_CreateObject(), *arr, *o;
+	size_t i;
+	int rc;
+
+	if (root == NULL || (arr = cJSON_AddArrayToObject(root, "transactions")) == NULL)
+		goto nomem;
+	for (i = 0; i < n; i++) {
+		o = cJSON_CreateObject();
+		if (o == NULL || !cJSON_AddItemToArray(arr, o))
+			goto nomem;
+		if (!cJSON_AddNumberToObject(o, "id", (double)rows[i].id) ||
+			!add_str(o, "state", zh_txn_state_name(rows[i].state)) ||
+			!add_str(o, "verb", rows[i].verb) ||
+			!add_str(o, "started", rows[i].started) ||
+			!add_str(o, "finished", rows[i].finished) ||
+			!cJSON_AddNumberToObject(o, "exit_code", rows[i].exit_code) ||
+			!cJSON_AddBoolToObject(o, "reboot_pending", rows[i].reboot) ||
+			!cJSON_AddNumberToObject(o, "undoes", (double)rows[i].undoes) ||
+			!cJSON_AddNumberToObject(o, "steps", (double)rows[i].nops))
+			goto nomem;
+	}
+	rc = print_tree(root, ret, err);
+	cJSON_Delete(root);
+	return rc;
+nomem:
+	cJSON_Delete(root);
+	return zh_err_set(err, ZH_ENOMEM, "cannot build JSON");
+}

@@ -7,8 +7,12 @@
 #ifndef ZH_REPORT_H
 #define ZH_REPORT_H
 
+#include <stdint.h>
+
 #include "check.h"
+#include "db.h"
 #include "err.h"
+#include "plan.h"
 
 struct zh_lib_version {
 	const char *name; /* "sqlite", "openssl", ... */
@@ -22,6 +26,22 @@ int zh_report_check_json(const struct zh_check_report *rep, const char *lang,
 /* `zhushou version --json`: our version, the build's pins and each library's run-time version. */
 int zh_report_version_json(const char *zhushou_version, const char *deps_pins,
 	const struct zh_lib_version *libs, size_t nlibs, char **ret, struct zh_err *err);
+
+/* What a repair did, for `zhushou repair --json`. */
+struct zh_repair_result {
+	const struct zh_plan *plan;
+	int64_t txn; /* the transaction, 0 if none ran */
+	int failed; /* a step failed and everything was undone */
+	int remaining; /* problems left after the repair */
+	int exit_code;
+	long fault_points; /* fault points passed (test sweeps) */
+};
+
+int zh_report_repair_json(const struct zh_repair_result *res, const char *lang, char **ret,
+	struct zh_err *err);
+
+/* `zhushou history --json` over rows (newest first). */
+int zh_report_history_json(const struct zh_txn_row *rows, size_t n, char **ret, struct zh_err *err);
 
 /* cJSON's own version string, for `zhushou version`. */
 const char *zh_report_json_lib_version(void);

@@ -178,3 +178,35 @@ int zh_list_has(const char *list, char sep, const char *item)
 	}
 	return 0;
 }
+
+int zh_text_utf16le(const char *s, struct zh_buf *out, struct zh_err *err)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), k;
+	unsigned long cp;
+	unsigned char u[4];
+	int rc = 0;
+
+	while (n > 0 && rc == 0) {
+		k = utf8_decode(p, n, &cp);
+		if (k == 0)
+			return zh_err_set(err, ZH_EPARSE, "text is not valid UTF-8");
+		p += k;
+		n -= k;
+		if (cp >= 0x10000) {
+			unsigned long hi = 0xD800 + ((cp - 0x10000) >> 10);
+			unsigned long lo = 0xDC00 + ((cp - 0x10000) & 0x3FF);
+
+			u[0] = (unsigned char)hi;
+			u[1] = (unsigned char)(hi >> 8);
+			u[2] = (unsigned char)lo;
+			u[3] = (unsigned char)(lo >> 8);
+			rc = zh_buf_add(out, u, 4, err);
+		} else {
+			u[0] = (unsigned char)cp;
+			u[1] = (unsigned char)(cp >> 8);
+			rc = zh_buf_add(out, u, 2, err);
+		}
+	}
+	return rc != 0 ? rc : zh_buf_add(out, "\0\0", 2, err);
+}

@@ -21,6 +21,13 @@ int zh_utf8_valid(const char *s, size_t n);
  */
 int zh_text_normalize(const char *s, char **ret, struct zh_err *err);
 
+/*
+ * Append s (valid UTF-8) to out as UTF-16LE with a terminating NUL: the bytes of a REG_SZ
+ * value. ZH_EPARSE if s is not valid UTF-8.
+ */
+struct zh_buf;
+int zh_text_utf16le(const char *s, struct zh_buf *out, struct zh_err *err);
+
 /* ASCII-case-insensitive equality of two NUL-terminated strings. */
 int zh_ascii_ieq(const char *a, const char *b);
 

@@ -8,6 +8,12 @@
  * Registry journal entries: target is "HKLM|64|path" (root|view|key), name the value name,
  * new_* what the op writes, old_* what was there (old_state 0 = absent), and backup, for
  * reg.set, the shallowest key the op had to create (undo removes what it created if empty).
+ *
+ * File journal entries: target is the path; for file.put, new_data is the new content's
+ * SHA-256 (64 hex digits) followed by the source path, name the staging file next to the
+ * target, old_data the old content's SHA-256; backup is where the old file is kept (a rename
+ * into <DB dir>/backup/<txn>/<seq>, kept after commit so that a rollback can restore it).
+ * For dir.create, backup is the shallowest directory the op had to create.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +23,9 @@
 #include "buf.h"
 #include "mem.h"
 #include "regtree.h"
+#include "sign.h"
 #include "../sys/fault.h"
+#include "../sys/fs.h"
 #include "banned.h"
 
 struct zh_txn {
@@ -358,11 +366,298 @@ static int reg_import_intact(const struct zh_jrec *r, struct zh_err *err)
 	return 0;
 }
 
+/* --- Files and directories ---------------------------------------------------------------- */
+
+#define COPY_CHUNK (256 * 1024)
+#define HEX_LEN (ZH_SHA256_HEX - 1)
+
+static int path_kind(const char *path, enum sys_fs_kind *ret, struct zh_err *err)
+{
+	return sys_fs_stat(path, ret, NULL, err);
+}
+
+/* SHA-256 of a file as hex; *ret_exists 0 (and hex empty) when nothing is there. */
+static int file_hash(const char *path, char hex[ZH_SHA256_HEX], int *ret_exists, struct zh_err *err)
+{
+	struct sys_file *f = NULL;
+	struct zh_sha256 *h = NULL;
+	uint8_t digest[ZH_SHA256_LEN];
+	char *buf = NULL;
+	size_t got;
+	int rc;
+
+	hex[0] = '\0';
+	*ret_exists = 0;
+	rc = sys_file_open_read(path, &f, err);
+	if (rc == ZH_ENOENT) {
+		zh_err_init(err);
+		return 0;
+	}
+	if (rc != 0)
+		return rc;
+	*ret_exists = 1;
+	buf = zh_malloc(COPY_CHUNK);
+	if (buf == NULL) {
+		rc = zh_err_set(err, ZH_ENOMEM, "cannot hash '%s'", path);
+		goto out;
+	}
+	if ((rc = zh_sha256_new(&h, err)) != 0)
+		goto out;
+	while ((rc = sys_file_read(f, buf, COPY_CHUNK, &got, err)) == 0 && got > 0)
+		zh_sha256_update(h, buf, got);
+	if (rc != 0)
+		goto out;
+	zh_sha256_final(h, digest);
+	zh_sha256_hex(digest, hex);
+out:
+	zh_sha256_free(h);
+	zh_free(buf);
+	(void)sys_file_close(f, NULL);
+	return rc;
+}
+
+/* Copy src to a new file dst and flush it; on failure dst is removed. */
+static int copy_file(const char *src, const char *dst, struct zh_err *err)
+{
+	struct sys_file *in = NULL, *out = NULL;
+	char *buf = NULL;
+	size_t got;
+	int rc;
+
+	if ((rc = sys_file_open_read(src, &in, err)) != 0 ||
+		(rc = sys_file_create(dst, &out, err)) != 0)
+		goto out;
+	buf = zh_malloc(COPY_CHUNK);
+	if (buf == NULL) {
+		rc = zh_err_set(err, ZH_ENOMEM, "cannot copy '%s'", src);
+		goto out;
+	}
+	while ((rc = sys_file_read(in, buf, COPY_CHUNK, &got, err)) == 0 && got > 0)
+		if ((rc = sys_file_write(out, buf, got, err)) != 0)
+			break;
+	if (rc == 0)
+		rc = sys_file_flush(out, err);
+	if (rc == 0) {
+		rc = sys_file_close(out, err);
+		out = NULL;
+	}
+out:
+	zh_free(buf);
+	(void)sys_file_close(in, NULL);
+	if (out != NULL || rc != 0) {
+		(void)sys_file_close(out, NULL);
+		if (rc != ZH_EEXIST)
+			(void)sys_fs_unlink(dst, NULL);
+	}
+	return rc;
+}
+
+static int unlink_quiet(const char *path, struct zh_err *err)
+{
+	int rc = sys_fs_unlink(path, err);
+
+	if (rc == ZH_ENOENT) {
+		zh_err_init(err);
+		return 0;
+	}
+	return rc;
+}
+
+/* Restore a backup over path if the backup is still there (idempotent). */
+static int restore_backup(const char *backup, const char *path, struct zh_err *err)
+{
+	enum sys_fs_kind kind;
+	int rc = path_kind(backup, &kind, err);
+
+	if (rc != 0 || kind == SYS_FS_NONE)
+		return rc;
+	return sys_fs_rename(backup, path, err);
+}
+
+/* The directory part of path (everything before the last separator). */
+static char *dir_of(const char *path)
+{
+	const char *a = strrchr(path, '/'), *b = strrchr(path, '\\');
+	const char *sep = a > b ? a : b;
+
+	return sep == NULL ? zh_strdup(".") : zh_strndup(path, (size_t)(sep - path));
+}
+
+static int file_put_run(const struct zh_jrec *r, struct zh_err *err)
+{
+	const char *src = (const char *)r->new_data + HEX_LEN;
+	char *bdir = NULL;
+	int rc;
+
+	if ((rc = unlink_quiet(r->name, err)) != 0 || (rc = copy_file(src, r->name, err)) != 0)
+		return rc;
+	if (r->old_state) {
+		bdir = dir_of(r->backup);
+		if (bdir == NULL)
+			return zh_err_set(err, ZH_ENOMEM, "cannot back up '%s'", r->target);
+		rc = sys_fs_mkdirs(bdir, err);
+		zh_free(bdir);
+		if (rc == 0)
+			rc = sys_fs_rename(r->target, r->backup, err);
+		if (rc != 0) {
+			(void)sys_fs_unlink(r->name, NULL);
+			return rc;
+		}
+	}
+	return sys_fs_rename(r->name, r->target, err);
+}
+
+static int file_put_undo(const struct zh_jrec *r, struct zh_err *err)
+{
+	char hex[ZH_SHA256_HEX];
+	int exists, rc;
+
+	if ((rc = unlink_quiet(r->name, err)) != 0)
+		return rc;
+	if (r->old_state)
+		return restore_backup(r->backup, r->target, err);
+	/* Nothing was there before: remove the new file, but only if it is the one we put. */
+	if ((rc = file_hash(r->target, hex, &exists, err)) != 0 || !exists)
+		return rc;
+	if (memcmp(hex, r->new_data, HEX_LEN) != 0)
+		return zh_err_set(err, ZH_ECHANGED,
+			"'%s' is not the file zhushou put there: left in place", r->target);
+	return unlink_quiet(r->target, err);
+}
+
+static int file_is(const struct zh_jrec *r, const void *want_hex, struct zh_err *err)
+{
+	char hex[ZH_SHA256_HEX];
+	int exists, rc = file_hash(r->target, hex, &exists, err);
+
+	if (rc != 0)
+		return rc;
+	if (want_hex == NULL ? exists : !exists || memcmp(hex, want_hex, HEX_LEN) != 0)
+		return zh_err_set(err, ZH_ECHANGED, "'%s' has been changed since zhushou %s it",
+			r->target, want_hex == NULL ? "removed" : "wrote");
+	return 0;
+}
+
+static int file_put_intact(const struct zh_jrec *r, struct zh_err *err)
+{
+	return file_is(r, r->new_data, err);
+}
+
+static int file_del_run(const struct zh_jrec *r, struct zh_err *err)
+{
+	char *bdir = dir_of(r->backup);
+	int rc;
+
+	if (bdir == NULL)
+		return zh_err_set(err, ZH_ENOMEM, "cannot back up '%s'", r->target);
+	rc = sys_fs_mkdirs(bdir, err);
+	zh_free(bdir);
+	if (rc == 0)
+		rc = sys_fs_rename(r->target, r->backup, err);
+	return rc;
+}
+
+static int file_del_undo(const struct zh_jrec *r, struct zh_err *err)
+{
+	return restore_backup(r->backup, r->target, err);
+}
+
+static int file_del_intact(const struct zh_jrec *r, struct zh_err *err)
+{
+	return file_is(r, NULL, err);
+}
+
+static int dir_create_run(const struct zh_jrec *r, struct zh_err *err)
+{
+	return sys_fs_mkdirs(r->target, err);
+}
+
+/* Remove empty directories from path up to top (inclusive); stops at the first non-empty. */
+static int prune_dirs(const char *path, const char *top, struct zh_err *err)
+{
+	char *p = zh_strdup(path);
+	size_t tlen = strlen(top);
+	int rc = 0;
+
+	if (p == NULL)
+		return zh_err_set(err, ZH_ENOMEM, "cannot remove '%s'", path);
+	while (strlen(p) >= tlen) {
+		char *a, *b;
+
+		rc = sys_fs_rmdir(p, err);
+		if (rc == ZH_ENOENT) {
+			zh_err_init(err);
+			rc = 0;
+		} else if (rc != 0) {
+			/* Not empty (someone else's files): leave it and what is above. */
+			zh_err_init(err);
+			rc = 0;
+			break;
+		}
+		a = strrchr(p, '/');
+		b = strrchr(p, '\\');
+		if (a == NULL && b == NULL)
+			break;
+		*(a > b ? a : b) = '\0';
+	}
+	zh_free(p);
+	return rc;
+}
+
+static int dir_create_undo(const struct zh_jrec *r, struct zh_err *err)
+{
+	return r->backup == NULL ? 0 : prune_dirs(r->target, r->backup, err);
+}
+
+static int dir_exists_is(const struct zh_jrec *r, int want, struct zh_err *err)
+{
+	enum sys_fs_kind kind;
+	int rc = path_kind(r->target, &kind, err);
+
+	if (rc != 0)
+		return rc;
+	if ((kind == SYS_FS_DIR) != want)
+		return zh_err_set(err, ZH_ECHANGED, "directory '%s' has been %s since", r->target,
+			want ? "removed" : "created again");
+	return 0;
+}
+
+static int dir_create_intact(const struct zh_jrec *r, struct zh_err *err)
+{
+	return dir_exists_is(r, 1, err);
+}
+
+static int dir_remove_run(const struct zh_jrec *r, struct zh_err *err)
+{
+	int rc = r->backup != NULL ? prune_dirs(r->target, r->backup, err)
+				   : sys_fs_rmdir(r->target, err);
+
+	if (rc == ZH_ENOENT) {
+		zh_err_init(err);
+		rc = 0;
+	}
+	return rc;
+}
+
+static int dir_remove_undo(const struct zh_jrec *r, struct zh_err *err)
+{
+	return sys_fs_mkdirs(r->target, err);
+}
+
+static int dir_remove_intact(const struct zh_jrec *r, struct zh_err *err)
+{
+	return dir_exists_is(r, 0, err);
+}
+
 static const struct op ops[] = {
 	{"reg.set", reg_set_run, reg_set_undo, reg_set_intact},
 	{"reg.del", reg_del_run, reg_del_undo, reg_del_intact},
 	{"reg.tree", reg_tree_run, reg_tree_undo, reg_tree_intact},
 	{"reg.import", reg_import_run, reg_import_undo, reg_import_intact},
+	{"file.put", file_put_run, file_put_undo, file_put_intact},
+	{"file.del", file_del_run, file_del_undo, file_del_intact},
+	{"dir.create", dir_create_run, dir_create_undo, dir_create_intact},
+	{"dir.remove", dir_remove_run, dir_remove_undo, dir_remove_intact},
 };
 
 static const struct op *find_op(const char *kind, struct zh_err *err)
@@ -508,6 +803,156 @@ out:
 	return rc;
 }
 
+/* <DB dir>/backup/<txn>/<seq>: same volume as %ProgramData%, kept for rollback. */
+static char *backup_path(const struct zh_txn *t, int seq)
+{
+	char *dbdir = dir_of(zh_db_path(t->db)), *p;
+	size_t n;
+
+	if (dbdir == NULL)
+		return NULL;
+	n = strlen(dbdir) + 64;
+	p = zh_malloc(n);
+	if (p != NULL)
+		(void)snprintf(p, n, "%s/backup/%lld/%d", dbdir, (long long)t->id, seq);
+	zh_free(dbdir);
+	return p;
+}
+
+int zh_txn_file_put(struct zh_txn *t, const char *path, const char *src, struct zh_err *err)
+{
+	char newhex[ZH_SHA256_HEX], oldhex[ZH_SHA256_HEX];
+	struct zh_jrec r;
+	size_t slen = strlen(src), plen = strlen(path);
+	char *data = NULL, *staged = NULL;
+	int src_exists, rc;
+
+	memset(&r, 0, sizeof(r));
+	r.kind = "file.put";
+	r.target = (char *)path;
+	if ((rc = file_hash(src, newhex, &src_exists, err)) != 0)
+		goto out;
+	if (!src_exists) {
+		rc = zh_err_set(err, ZH_ENOENT, "source file '%s' does not exist", src);
+		goto out;
+	}
+	if ((rc = file_hash(path, oldhex, &r.old_state, err)) != 0)
+		goto out;
+	data = zh_malloc(HEX_LEN + slen + 1);
+	staged = zh_malloc(plen + 48);
+	r.backup = r.old_state ? backup_path(t, t->seq + 1) : NULL;
+	if (data == NULL || staged == NULL || (r.old_state && r.backup == NULL)) {
+		rc = zh_err_set(err, ZH_ENOMEM, "cannot journal '%s'", path);
+		goto out;
+	}
+	memcpy(data, newhex, HEX_LEN);
+	memcpy(data + HEX_LEN, src, slen + 1);
+	(void)snprintf(staged, plen + 48, "%s.zh-%lld-%d.new", path, (long long)t->id, t->seq + 1);
+	r.name = staged;
+	r.new_data = data;
+	r.new_len = HEX_LEN + slen + 1;
+	if (r.old_state) {
+		r.old_data = oldhex;
+		r.old_len = HEX_LEN;
+	}
+	rc = run_op(t, &r, err);
+out:
+	if (rc != 0)
+		zh_err_wrap(err, "putting '%s'", path);
+	zh_free(r.backup);
+	zh_free(staged);
+	zh_free(data);
+	return rc;
+}
+
+int zh_txn_file_delete(struct zh_txn *t, const char *path, struct zh_err *err)
+{
+	char oldhex[ZH_SHA256_HEX];
+	struct zh_jrec r;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	r.kind = "file.del";
+	r.target = (char *)path;
+	if ((rc = file_hash(path, oldhex, &r.old_state, err)) != 0 || !r.old_state)
+		goto out;
+	r.old_data = oldhex;
+	r.old_len = HEX_LEN;
+	r.backup = backup_path(t, t->seq + 1);
+	if (r.backup == NULL) {
+		rc = zh_err_set(err, ZH_ENOMEM, "cannot journal '%s'", path);
+		goto out;
+	}
+	rc = run_op(t, &r, err);
+out:
+	if (rc != 0)
+		zh_err_wrap(err, "deleting '%s'", path);
+	zh_free(r.backup);
+	return rc;
+}
+
+/* The shallowest missing directory on the way to path, NULL when path exists. */
+static int first_missing_dir(const char *path, char **ret, struct zh_err *err)
+{
+	size_t i, n = strlen(path);
+	enum sys_fs_kind kind;
+	int rc;
+
+	*ret = NULL;
+	for (i = 1; i <= n; i++) {
+		if (i < n && path[i] != '/' && path[i] != '\\')
+			continue;
+		/* Skip "C:" and the root itself: they always exist. */
+		if (i <= 3 && (path[i - 1] == ':' || i == 1))
+			continue;
+		*ret = zh_strndup(path, i);
+		if (*ret == NULL)
+			return zh_err_set(err, ZH_ENOMEM, "cannot journal '%s'", path);
+		if ((rc = path_kind(*ret, &kind, err)) != 0) {
+			zh_free(*ret);
+			*ret = NULL;
+			return rc;
+		}
+		if (kind == SYS_FS_NONE)
+			return 0;
+		zh_free(*ret);
+		*ret = NULL;
+	}
+	return 0;
+}
+
+int zh_txn_dir_create(struct zh_txn *t, const char *path, struct zh_err *err)
+{
+	struct zh_jrec r;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	r.kind = "dir.create";
+	r.target = (char *)path;
+	if ((rc = first_missing_dir(path, &r.backup, err)) == 0 && r.backup != NULL)
+		rc = run_op(t, &r, err);
+	if (rc != 0)
+		zh_err_wrap(err, "creating directory '%s'", path);
+	zh_free(r.backup);
+	return rc;
+}
+
+int zh_txn_dir_remove(struct zh_txn *t, const char *path, struct zh_err *err)
+{
+	enum sys_fs_kind kind;
+	struct zh_jrec r;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	r.kind = "dir.remove";
+	r.target = (char *)path;
+	if ((rc = path_kind(path, &kind, err)) == 0 && kind == SYS_FS_DIR)
+		rc = run_op(t, &r, err);
+	if (rc != 0)
+		zh_err_wrap(err, "removing directory '%s'", path);
+	return rc;
+}
+
 struct undo_ctx {
 	struct zh_db *db;
 	struct zh_err *err;
@@ -633,31 +1078,49 @@ static int run_inverse(const struct zh_jrec *r, void *vctx)
 {
 	struct inverse_ctx *c = vctx;
 	struct zh_jrec inv;
-	const char *kind;
+	struct regloc loc;
+	int rc;
 
 	if (r->state != ZH_J_DONE)
 		return 0;
+	/* File and directory inverses go through the public ops, which capture their own undo. */
+	if (strcmp(r->kind, "file.put") == 0)
+		return r->old_state ? zh_txn_file_put(c->t, r->target, r->backup, c->err)
+				    : zh_txn_file_delete(c->t, r->target, c->err);
+	if (strcmp(r->kind, "file.del") == 0)
+		return zh_txn_file_put(c->t, r->target, r->backup, c->err);
+	if (strcmp(r->kind, "dir.remove") == 0)
+		return zh_txn_dir_create(c->t, r->target, c->err);
+	if (strcmp(r->kind, "reg.import") == 0) {
+		if ((rc = decode_target(r->target, &loc, c->err)) != 0)
+			return rc;
+		return zh_txn_reg_delete_tree(c->t, loc.root, loc.view, loc.key, c->err);
+	}
 	memset(&inv, 0, sizeof(inv));
 	inv.target = r->target;
 	inv.name = r->name;
-	if (strcmp(r->kind, "reg.tree") == 0) {
+	if (strcmp(r->kind, "dir.create") == 0) {
+		/* Remove what it created, up to the shallowest directory it made. */
+		inv.kind = "dir.remove";
+		inv.backup = r->backup;
+	} else if (strcmp(r->kind, "reg.tree") == 0) {
 		/* Re-import the exported tree; its undo deletes the tree again. */
-		kind = "reg.import";
+		inv.kind = "reg.import";
+		inv.new_data = r->old_data;
+		inv.new_len = r->old_len;
 	} else if (r->old_state) {
-		kind = "reg.set";
+		/* reg.set over an old value, or reg.del: put the old value back. */
+		inv.kind = "reg.set";
 		inv.new_type = r->old_type;
 		inv.new_data = r->old_data;
 		inv.new_len = r->old_len;
 	} else {
-		kind = "reg.del";
+		/* reg.set of a new value: delete it and the keys it created. */
+		inv.kind = "reg.del";
 		inv.backup = r->backup;
 	}
-	inv.kind = (char *)kind;
-	/* The inverse's own undo data is what the original op left, still in place (checked). */
-	if (strcmp(kind, "reg.import") == 0) {
-		inv.new_data = r->old_data;
-		inv.new_len = r->old_len;
-	} else if (strcmp(r->kind, "reg.set") == 0) {
+	if (strcmp(r->kind, "reg.set") == 0) {
+		/* The inverse's own undo data: what the original left, checked still in place. */
 		inv.old_state = 1;
 		inv.old_type = r->new_type;
 		inv.old_data = r->new_data;

@@ -68,6 +68,23 @@ int zh_txn_reg_delete(struct zh_txn *t, enum sys_reg_root root, enum sys_reg_vie
 int zh_txn_reg_delete_tree(struct zh_txn *t, enum sys_reg_root root, enum sys_reg_view view,
 	const char *key, struct zh_err *err);
 
+/*
+ * Put the file at src (read, hashed and copied next to path first) at path, atomically
+ * replacing what is there; the old file is kept in the DB directory's backup folder (same
+ * volume: a rename) for undo and for a later rollback. The parent directory must exist (use
+ * zh_txn_dir_create). ZH_EBUSY when the old file is held open by another program.
+ */
+int zh_txn_file_put(struct zh_txn *t, const char *path, const char *src, struct zh_err *err);
+
+/* Delete the file at path (nothing to do if absent), kept in the backup folder for undo. */
+int zh_txn_file_delete(struct zh_txn *t, const char *path, struct zh_err *err);
+
+/* Create directory path and missing parents; undo removes what it created (if empty). */
+int zh_txn_dir_create(struct zh_txn *t, const char *path, struct zh_err *err);
+
+/* Remove the empty directory path (nothing to do if absent); undo creates it again. */
+int zh_txn_dir_remove(struct zh_txn *t, const char *path, struct zh_err *err);
+
 /* Write the commit record and finish (state DONE). After an error, call zh_txn_abort. */
 int zh_txn_commit(struct zh_txn *t, int exit_code, struct zh_err *err);
 

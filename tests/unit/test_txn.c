@@ -14,6 +14,7 @@
 #include "../../src/core/regtree.h"
 #include "../../src/core/txn.h"
 #include "../../src/sys/fault.h"
+#include "../../src/sys/fs.h"
 
 #define BASE "Software\\zhushou-txn-test"
 
@@ -26,18 +27,49 @@ static int have_registry(void)
 	return rc == 0;
 }
 
-/* The whole test area as bytes ("" if it does not exist). */
+static void add_file_state(struct zh_buf *b, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char buf[256];
+	size_t n;
+
+	(void)zh_buf_printf(b, NULL, "[%s]", path);
+	if (f == NULL) {
+		/* A directory or nothing: tell them apart by trying a file inside. */
+		char probe[300];
+
+		(void)snprintf(probe, sizeof(probe), "%s/.probe", path);
+		f = fopen(probe, "wb");
+		if (f != NULL) {
+			fclose(f);
+			remove(probe);
+			(void)zh_buf_adds(b, "dir\n", NULL);
+		} else {
+			(void)zh_buf_adds(b, "none\n", NULL);
+		}
+		return;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		(void)zh_buf_add(b, buf, n, NULL);
+	fclose(f);
+	(void)zh_buf_adds(b, "\n", NULL);
+}
+
+static const char *const files[] = {"app", "app/old.dll", "app/keep.txt", "app/new", "app/new/sub",
+	"app/new/sub/a.dll"};
+
+/* The whole test area (files, and the registry key where there is one) as bytes. */
 static char *state(size_t *ret_len)
 {
 	struct zh_buf b;
+	size_t i;
 	int rc;
 
 	zh_buf_init(&b, 1 << 24);
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		add_file_state(&b, files[i]);
 	rc = zh_regtree_export(SYS_REG_HKCU, SYS_REG_VIEW_DEFAULT, BASE, &b, NULL);
-	if (rc == ZH_ENOENT) {
-		*ret_len = 0;
-		return zh_strdup("");
-	}
+	(void)rc;
 	*ret_len = b.len;
 	return zh_buf_take(&b);
 }
@@ -47,10 +79,34 @@ static int same(const char *a, size_t an, const char *b, size_t bn)
 	return an == bn && memcmp(a, b, an) == 0;
 }
 
-/* A starting state: some values, a subkey, one value that the txn will overwrite. */
+static void put(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wb");
+
+	if (f != NULL) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+/*
+ * A starting state: two files (one the txn replaces, one it deletes), and where there is a
+ * registry some values, a subkey and a value that the txn overwrites.
+ */
 static void seed(void)
 {
 	struct sys_reg_key *k = NULL;
+
+	(void)sys_fs_remove_tree("app", NULL);
+	(void)sys_fs_remove_tree("backup", NULL);
+	(void)sys_fs_mkdirs("app", NULL);
+	(void)sys_fs_mkdirs("src", NULL);
+	put("app/old.dll", "old version");
+	put("app/keep.txt", "user data");
+	put("src/a.dll", "new control");
+	put("src/old2.dll", "new version");
+	if (!have_registry())
+		return;
 
 	(void)sys_reg_delete_tree(SYS_REG_HKCU, BASE, SYS_REG_VIEW_DEFAULT, NULL);
 	if (sys_reg_open(SYS_REG_HKCU, BASE "\\Internet Settings", SYS_REG_VIEW_DEFAULT,
@@ -75,6 +131,13 @@ static int work(struct zh_txn *t, struct zh_err *err)
 	uint32_t tls = 0xA80;
 	int rc;
 
+	if ((rc = zh_txn_dir_create(t, "app/new/sub", err)) != 0 ||
+		(rc = zh_txn_file_put(t, "app/new/sub/a.dll", "src/a.dll", err)) != 0 ||
+		(rc = zh_txn_file_put(t, "app/old.dll", "src/old2.dll", err)) != 0 ||
+		(rc = zh_txn_file_delete(t, "app/keep.txt", err)) != 0)
+		return rc;
+	if (!have_registry())
+		return 0;
 	if ((rc = zh_txn_reg_set(t, SYS_REG_HKCU, SYS_REG_VIEW_DEFAULT, BASE "\\Internet Settings",
 		     "SecureProtocols", SYS_REG_DWORD, &tls, 4, err)) != 0 ||
 		(rc = zh_txn_reg_set(t, SYS_REG_HKCU, SYS_REG_VIEW_DEFAULT,
@@ -111,7 +174,8 @@ static void t_native_says_no_registry(void)
 	T_CHECK(db != NULL);
 	T_EQ_INT(zh_txn_begin(db, "test", &t, NULL), 0);
 	zh_err_init(&err);
-	T_EQ_INT(work(t, &err), ZH_ENOTSUP);
+	T_EQ_INT(zh_txn_reg_delete(t, SYS_REG_HKCU, SYS_REG_VIEW_DEFAULT, BASE, "x", &err),
+		ZH_ENOTSUP);
 	T_EQ_INT(zh_txn_abort(t, 1603, NULL), 0);
 	zh_txn_free(t);
 	zh_db_close(db);
@@ -126,8 +190,6 @@ static void t_commit_then_rollback(void)
 	size_t bn, an, kn;
 	int64_t undo_id = 0;
 
-	if (!have_registry())
-		return;
 	seed();
 	before = state(&bn);
 	db = db_open();
@@ -166,8 +228,6 @@ static void t_rollback_refused_when_changed(void)
 	size_t an, nn;
 	int64_t id = 0;
 
-	if (!have_registry())
-		return;
 	seed();
 	db = db_open();
 	T_CHECK(db != NULL);
@@ -176,19 +236,34 @@ static void t_rollback_refused_when_changed(void)
 	T_EQ_INT(work(t, &err), 0);
 	T_EQ_INT(zh_txn_commit(t, 0, &err), 0);
 	zh_txn_free(t);
-	/* Someone changes a value zhushou wrote. */
-	T_EQ_INT(sys_reg_open(SYS_REG_HKCU, BASE "\\Internet Settings", SYS_REG_VIEW_DEFAULT,
-			 SYS_REG_WRITE, &k, NULL),
-		0);
-	T_EQ_INT(sys_reg_set_dword(k, "SecureProtocols", 0x2A80, NULL), 0);
-	sys_reg_close(k);
+	/* Someone changes a file zhushou wrote: the rollback is refused and changes nothing. */
+	put("app/new/sub/a.dll", "tampered");
 	after = state(&an);
 	zh_err_init(&err);
 	T_EQ_INT(zh_txn_undo_committed(db, 0, &id, &err), ZH_ECHANGED);
-	T_CHECK(strstr(err.msg, "SecureProtocols") != NULL);
-	/* Refused means untouched. */
+	T_CHECK(strstr(err.msg, "a.dll") != NULL);
 	now = state(&nn);
 	T_CHECK(same(after, an, now, nn));
+	zh_free(now);
+	zh_free(after);
+	put("app/new/sub/a.dll", "new control");
+	if (have_registry()) {
+		/* Or a registry value it wrote. */
+		T_EQ_INT(sys_reg_open(SYS_REG_HKCU, BASE "\\Internet Settings",
+				 SYS_REG_VIEW_DEFAULT, SYS_REG_WRITE, &k, NULL),
+			0);
+		T_EQ_INT(sys_reg_set_dword(k, "SecureProtocols", 0x2A80, NULL), 0);
+		sys_reg_close(k);
+		after = state(&an);
+		zh_err_init(&err);
+		T_EQ_INT(zh_txn_undo_committed(db, 0, &id, &err), ZH_ECHANGED);
+		T_CHECK(strstr(err.msg, "SecureProtocols") != NULL);
+		now = state(&nn);
+		T_CHECK(same(after, an, now, nn));
+	} else {
+		after = state(&an);
+		now = state(&nn);
+	}
 	zh_free(now);
 	zh_free(after);
 	zh_db_close(db);
@@ -203,8 +278,6 @@ static void t_failure_sweep(void)
 	long n, points = 0;
 	int clean_end = 0;
 
-	if (!have_registry())
-		return;
 	for (n = 1; n < 2000 && !clean_end; n++) {
 		struct zh_db *db;
 		struct zh_txn *t = NULL;
@@ -260,8 +333,6 @@ static void t_recovery_sweep(void)
 	long n;
 	int clean_end = 0, recovered = 0;
 
-	if (!have_registry())
-		return;
 	/* The state a finished transaction leaves, for comparison. */
 	{
 		struct zh_db *db;

@@ -392,12 +392,19 @@ zh_winrun()
 #   relative to drive_c). %TEMP% in a Wine prefix is users\<user>\Temp (GetTempPath): NSIS
 #   unpacks its plug-ins there. %LOCALAPPDATA%\Temp is %TEMP% on Windows, and programs that
 #   compute the path themselves write there. Wine keeps no caches of its own in these trees.
+# - ZH_SNAPSHOT_EXCLUDE (optional): one more regular expression, for a test that compares
+#   the PC and not a program's own state (zhushou's tests exclude ProgramData/zhushou, its
+#   journal and backups, which record every attempt by design).
 _ZH_SNAPSHOT_FILES_EXCLUDE='users/[^/]+/(Temp|AppData/Local/Temp)'
 
 _zh_snapshot_files()
 {
 	local drive_c=$1
-	local prune=(-regextype posix-extended -regex "$_ZH_SNAPSHOT_FILES_EXCLUDE" -prune -o)
+	local re=$_ZH_SNAPSHOT_FILES_EXCLUDE
+	local prune
+
+	[[ -n ${ZH_SNAPSHOT_EXCLUDE:-} ]] && re="($re)|($ZH_SNAPSHOT_EXCLUDE)"
+	prune=(-regextype posix-extended -regex "$re" -prune -o)
 
 	(
 		cd "$drive_c" || exit 1

@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `zhushou repair [--dry-run] [--json] [--quiet] [--wait S]`: 一键修复. Check, plan, then run
+ * the plan as one transaction: all of it happens or none of it (a failed step undoes the
+ * steps before it, exit 1603). Then check again: exit 0 when the PC is ready, 1 when problems
+ * remain that repair cannot fix here (each named with the reason), 1618 when another
+ * zhushou is running.
+ */
+#include <string.h>
+
+#include "cli.h"
+#include "../core/check.h"
+#include "../core/mem.h"
+#include "../core/plan.h"
+#include "../core/report.h"
+#include "../sys/fault.h"
+#include "../sys/inet.h"
+#include "../core/banned.h"
+
+struct progress_ctx {
+	const struct zh_cli *cli;
+};
+
+static void on_step(const struct zh_step *step, size_t index, size_t total, void *vctx)
+{
+	const struct progress_ctx *c = vctx;
+
+	if (c->cli->quiet || c->cli->json)
+		return;
+	out_printf("[%zu/%zu] %s\n", index + 1, total, zh_text_get(&step->what, c->cli->lang));
+}
+
+static void print_plan(const struct zh_cli *cli, const struct zh_plan *plan)
+{
+	size_t i;
+
+	if (plan->nsteps == 0)
+		out_printf("%s\n", ZH_T(cli, "无需修改。", "Nothing to change."));
+	for (i = 0; i < plan->nsteps; i++)
+		out_printf("  %s %s\n", ZH_T(cli, "将会：", "will:"),
+			zh_text_get(&plan->steps[i].what, cli->lang));
+	for (i = 0; i < plan->nleft; i++)
+		out_printf("  %s %s\n", ZH_T(cli, "无法修复：", "cannot fix:"),
+			zh_text_get(&plan->left[i].why, cli->lang));
+}
+
+static int run_check(const struct zh_cli *cli, const struct zh_catalog *cat,
+	struct zh_check_report *rep)
+{
+	struct zh_err err;
+
+	zh_err_init(&err);
+	if (zh_check_run(cat, rep, &err) != 0) {
+		cli_report_error(cli, &err,
+			"请重试；如仍失败，请把 zhushou support-report 发给客服。",
+			"try again; if it fails again, send zhushou support-report to support.");
+		return -1;
+	}
+	return 0;
+}
+
+int verb_repair(struct zh_cli *cli)
+{
+	struct zh_session s;
+	struct zh_catalog *cat = NULL;
+	struct zh_check_report before, after;
+	struct zh_plan plan;
+	struct zh_txn *t = NULL;
+	struct progress_ctx pc = {cli};
+	struct zh_repair_result res;
+	struct zh_err err;
+	char *json = NULL;
+	int code, rc;
+
+	memset(&before, 0, sizeof(before));
+	memset(&after, 0, sizeof(after));
+	memset(&plan, 0, sizeof(plan));
+	memset(&res, 0, sizeof(res));
+	zh_err_init(&err);
+	if (cli->argc > 0) {
+		err_printf("zhushou repair: %s '%s'\n",
+			ZH_T(cli, "多余的参数", "unexpected argument"), cli->argv[0]);
+		return ZH_EXIT_USAGE;
+	}
+	if (cli_load_catalog(cli, &cat) != 0)
+		return ZH_EXIT_FAILED;
+	/* A dry run changes nothing: it still recovers an interrupted run when it can. */
+	if ((code = cli_session_open(cli, cli->dry_run ? ZH_SESSION_OPTIONAL : 0, &s)) != 0) {
+		zh_catalog_free(cat);
+		return code;
+	}
+	code = ZH_EXIT_FAILED;
+	if (run_check(cli, cat, &before) != 0)
+		goto out;
+	if ((rc = zh_plan_make(&before, &plan, &err)) != 0) {
+		cli_report_error(cli, &err, NULL, NULL);
+		goto out;
+	}
+	res.plan = &plan;
+	if (cli->dry_run) {
+		if (!cli->json)
+			print_plan(cli, &plan);
+		code = ZH_EXIT_OK;
+		goto report;
+	}
+	if (plan.nsteps > 0) {
+		if ((rc = zh_txn_begin(s.db, "repair", &t, &err)) != 0) {
+			cli_report_error(cli, &err, NULL, NULL);
+			goto out;
+		}
+		res.txn = zh_txn_id(t);
+		rc = zh_plan_run(&plan, t, on_step, &pc, &err);
+		if (rc == 0)
+			rc = zh_txn_commit(t, 0, &err);
+		if (rc != 0) {
+			struct zh_err aerr;
+
+			zh_err_init(&aerr);
+			cli_report_error(cli, &err,
+				"修复未完成，所有更改已撤销，电脑与修复前完全相同。请以管理员身份重"
+				"试。",
+				"repair did not finish and every change was undone: the PC is "
+				"exactly "
+				"as before. Try again as administrator.");
+			if (zh_txn_abort(t, ZH_EXIT_FAILED, &aerr) != 0)
+				cli_report_error(cli, &aerr,
+					"撤销未完成，下次运行 zhushou 时会自动继续撤销。",
+					"the undo did not finish; the next zhushou run completes "
+					"it.");
+			res.failed = 1;
+			goto report;
+		}
+		/* Running browsers pick up the new proxy and zone settings. */
+		(void)sys_inet_settings_changed(NULL);
+	}
+	if (run_check(cli, cat, &after) != 0)
+		goto out;
+	res.remaining = zh_check_problems(&after);
+	code = res.remaining ? ZH_EXIT_PROBLEMS : ZH_EXIT_OK;
+	if (!cli->quiet && !cli->json) {
+		size_t i;
+
+		for (i = 0; i < plan.nleft; i++)
+			out_printf("%s %s\n", ZH_T(cli, "无法修复：", "cannot fix:"),
+				zh_text_get(&plan.left[i].why, cli->lang));
+		out_printf("%s\n",
+			res.remaining ? ZH_T(cli, "修复完成，但仍有问题未解决（见上）。",
+						"Repair done, but problems remain (above).")
+				      : ZH_T(cli, "修复完成，系统环境正常。",
+						"Repair done: the PC is ready."));
+	}
+report:
+	if (res.failed)
+		code = ZH_EXIT_FAILED;
+	res.exit_code = code;
+	if (cli->json) {
+		res.fault_points = zh_fault_count();
+		if (zh_report_repair_json(&res, cli->lang, &json, &err) == 0) {
+			out_write(json);
+			out_write("\n");
+		}
+	}
+out:
+	zh_free(json);
+	zh_txn_free(t);
+	zh_plan_release(&plan);
+	zh_check_report_release(&before);
+	zh_check_report_release(&after);
+	zh_catalog_free(cat);
+	cli_session_close(&s);
+	return code;
+}

@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Planning. Each step states the exact registry value it writes, computed from the facts
+ * the check saw: ProxyOverride keeps every existing entry in order and gets the missing host
+ * appended with ';' (DESIGN.md), SecureProtocols keeps every bit and gains the required ones.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "plan.h"
+#include "buf.h"
+#include "inet.h"
+#include "mem.h"
+#include "text.h"
+#include "banned.h"
+
+static int texts(struct zh_text *t, const char *zh, const char *en, struct zh_err *err)
+{
+	t->zh = zh_strdup(zh);
+	t->en = zh_strdup(en);
+	if (t->zh == NULL || t->en == NULL) {
+		zh_free(t->zh);
+		zh_free(t->en);
+		t->zh = t->en = NULL;
+		return zh_err_set(err, ZH_ENOMEM, "cannot make the plan");
+	}
+	return 0;
+}
+
+static int add_left(struct zh_plan *p, const char *check_id, const char *zh, const char *en,
+	struct zh_err *err)
+{
+	struct zh_unfixable *v = zh_realloc(p->left, (p->nleft + 1) * sizeof(*v));
+
+	if (v == NULL)
+		return zh_err_set(err, ZH_ENOMEM, "cannot make the plan");
+	p->left = v;
+	memset(&v[p->nleft], 0, sizeof(v[0]));
+	v[p->nleft].check_id = check_id;
+	if (texts(&v[p->nleft].why, zh, en, err) != 0)
+		return ZH_ENOMEM;
+	p->nleft++;
+	return 0;
+}
+
+/* Append a REG_SET step; data is copied. */
+static int add_reg(struct zh_plan *p, const char *check_id, enum sys_reg_root root, const char *key,
+	const char *name, enum sys_reg_type type, const void *data, size_t len, const char *zh,
+	const char *en, struct zh_err *err)
+{
+	struct zh_step *v = zh_realloc(p->steps, (p->nsteps + 1) * sizeof(*v));
+	struct zh_step *s;
+
+	if (v == NULL)
+		return zh_err_set(err, ZH_ENOMEM, "cannot make the plan");
+	p->steps = v;
+	s = &v[p->nsteps];
+	memset(s, 0, sizeof(*s));
+	p->nsteps++;
+	s->kind = ZH_STEP_REG_SET;
+	s->check_id = check_id;
+	s->root = root;
+	s->view = SYS_REG_VIEW_64;
+	s->type = type;
+	s->len = len;
+	s->key = zh_strdup(key);
+	s->name = zh_strdup(name);
+	s->data = zh_malloc(len);
+	if (s->key == NULL || s->name == NULL || s->data == NULL)
+		return zh_err_set(err, ZH_ENOMEM, "cannot make the plan");
+	memcpy(s->data, data, len);
+	return texts(&s->what, zh, en, err);
+}
+
+static enum sys_reg_root hive_root(enum zh_hive h)
+{
+	return h == ZH_HIVE_HKLM ? SYS_REG_HKLM : SYS_REG_HKCU;
+}
+
+static int plan_sites(const struct zh_check_report *rep, const char *id, struct zh_plan *p,
+	struct zh_err *err)
+{
+	const struct zh_inet_state *s = &rep->inet;
+	uint32_t trusted = ZH_ZONE_TRUSTED;
+	char key[512], zh[600], en[600];
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < s->nsites && rc == 0; i++) {
+		const struct zh_site_state *x = &s->sites[i];
+
+		if (x->present)
+			continue;
+		if (s->zonemap_locked) {
+			(void)snprintf(zh, sizeof(zh),
+				"%s://*.%s：区域列表被组策略锁定，需贵司 IT "
+				"在“站点到区域分配列表”中添加",
+				x->def->scheme, x->def->domain);
+			(void)snprintf(en, sizeof(en),
+				"%s://*.%s: the zone map is locked by Group Policy; IT must add it "
+				"to "
+				"the Site to Zone Assignment List",
+				x->def->scheme, x->def->domain);
+			rc = add_left(p, id, zh, en, err);
+			continue;
+		}
+		(void)snprintf(key, sizeof(key), "%s\\ZoneMap\\Domains\\%s", ZH_IS_PATH,
+			x->def->domain);
+		(void)snprintf(zh, sizeof(zh), "将 %s://*.%s 加入受信任站点（%s）", x->def->scheme,
+			x->def->domain, zh_hive_name(s->zone_hive));
+		(void)snprintf(en, sizeof(en), "add %s://*.%s to the trusted sites (%s)",
+			x->def->scheme, x->def->domain, zh_hive_name(s->zone_hive));
+		rc = add_reg(p, id, hive_root(s->zone_hive), key, x->def->scheme, SYS_REG_DWORD,
+			&trusted, 4, zh, en, err);
+	}
+	return rc;
+}
+
+static int plan_proxy(const struct zh_check_report *rep, const char *id, struct zh_plan *p,
+	struct zh_err *err)
+{
+	const struct zh_inet_state *s = &rep->inet;
+	struct zh_buf list, data;
+	char zh[600], en[600];
+	size_t i;
+	int rc = 0;
+
+	if (!s->proxy_enabled)
+		return 0;
+	zh_buf_init(&list, 64 * 1024);
+	zh_buf_init(&data, 128 * 1024 + 2);
+	rc = zh_buf_adds(&list, s->proxy_override != NULL ? s->proxy_override : "", err);
+	for (i = 0; i < s->nbypass && rc == 0; i++) {
+		if (s->bypass_present[i])
+			continue;
+		/* Append with ';', keeping every existing entry as it is. */
+		if (list.len > 0 && list.data[list.len - 1] != ';')
+			rc = zh_buf_adds(&list, ";", err);
+		if (rc == 0)
+			rc = zh_buf_adds(&list, rep->cat->bypass[i], err);
+		if (rc == 0) {
+			(void)snprintf(zh, sizeof(zh), "代理例外中加入 %s", rep->cat->bypass[i]);
+			(void)snprintf(en, sizeof(en), "add %s to the proxy exceptions",
+				rep->cat->bypass[i]);
+		}
+	}
+	if (rc != 0 || list.len == 0 ||
+		(s->proxy_override != NULL && strcmp(list.data, s->proxy_override) == 0))
+		goto out;
+	if ((rc = zh_text_utf16le(list.data, &data, err)) != 0)
+		goto out;
+	rc = add_reg(p, id, hive_root(s->proxy_hive), ZH_IS_PATH, "ProxyOverride", SYS_REG_SZ,
+		data.data, data.len, zh, en, err);
+out:
+	zh_buf_release(&list);
+	zh_buf_release(&data);
+	return rc;
+}
+
+static int plan_protocols(const struct zh_check_report *rep, const char *id, struct zh_plan *p,
+	struct zh_err *err)
+{
+	const struct zh_inet_state *s = &rep->inet;
+	uint32_t need = rep->cat->proto_require, v;
+	char zh[300], en[300];
+
+	if ((s->secure_protocols & need) == need)
+		return 0;
+	if (strcmp(s->secure_source, "policy") == 0)
+		return add_left(p, id, "TLS 设置由组策略规定，需贵司 IT 在组策略中启用 TLS 1.2",
+			"SecureProtocols is set by Group Policy: IT must enable TLS 1.2 there",
+			err);
+	v = s->secure_protocols | need;
+	(void)snprintf(zh, sizeof(zh), "启用 TLS 1.2（SecureProtocols 0x%X → 0x%X）",
+		(unsigned)s->secure_protocols, (unsigned)v);
+	(void)snprintf(en, sizeof(en), "enable TLS 1.2 (SecureProtocols 0x%X -> 0x%X)",
+		(unsigned)s->secure_protocols, (unsigned)v);
+	return add_reg(p, id, SYS_REG_HKCU, ZH_IS_PATH, "SecureProtocols", SYS_REG_DWORD, &v, 4, zh,
+		en, err);
+}
+
+int zh_plan_make(const struct zh_check_report *rep, struct zh_plan *plan, struct zh_err *err)
+{
+	size_t i;
+	int rc = 0;
+
+	memset(plan, 0, sizeof(*plan));
+	for (i = 0; i < rep->nresults && rc == 0; i++) {
+		const struct zh_check_result *r = &rep->results[i];
+		const char *probe = r->def->probe, *id = r->def->id;
+
+		if (r->status != ZH_ST_FAIL)
+			continue;
+		if (strcmp(probe, "trusted_sites") == 0)
+			rc = plan_sites(rep, id, plan, err);
+		else if (strcmp(probe, "proxy_bypass") == 0)
+			rc = plan_proxy(rep, id, plan, err);
+		else if (strcmp(probe, "secure_protocols") == 0)
+			rc = plan_protocols(rep, id, plan, err);
+		else if (strcmp(probe, "legacy") == 0)
+			rc = add_left(plan, id,
+				"此版本 zhushou "
+				"尚不能卸载旧控件：请按指南在“添加/删除程序”中手工卸载",
+				"this zhushou cannot remove old controls yet: uninstall them in "
+				"Add/Remove Programs as the guide describes",
+				err);
+	}
+	if (rc != 0)
+		zh_plan_release(plan);
+	return rc;
+}
+
+int zh_plan_run(const struct zh_plan *plan, struct zh_txn *t,
+	void (*progress)(const struct zh_step *step, size_t index, size_t total, void *ctx),
+	void *ctx, struct zh_err *err)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < plan->nsteps && rc == 0; i++) {
+		const struct zh_step *s = &plan->steps[i];
+
+		if (progress != NULL)
+			progress(s, i, plan->nsteps, ctx);
+		rc = zh_txn_reg_set(t, s->root, s->view, s->key, s->name, s->type, s->data, s->len,
+			err);
+	}
+	return rc;
+}
+
+void zh_plan_release(struct zh_plan *plan)
+{
+	size_t i;
+
+	for (i = 0; i < plan->nsteps; i++) {
+		zh_free(plan->steps[i].what.zh);
+		zh_free(plan->steps[i].what.en);
+		zh_free(plan->steps[i].key);
+		zh_free(plan->steps[i].name);
+		zh_free(plan->steps[i].data);
+	}
+	zh_free(plan->steps);
+	for (i = 0; i < plan->nleft; i++) {
+		zh_free(plan->left[i].why.zh);
+		zh_free(plan->left[i].why.en);
+	}
+	zh_free(plan->left);
+	memset(plan, 0, sizeof(*plan));
+}

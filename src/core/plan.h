@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * 一键修复's plan: from a check report, the ordered steps that bring the PC to what the
+ * catalog wants, and the problems no step can fix here (with the reason: a policy locks the
+ * setting, or zhushou cannot yet do it), which repair reports instead of half-doing.
+ * Planning reads nothing itself: it works on the facts the checks gathered, so a dry run
+ * prints exactly what a real run would do.
+ */
+#ifndef ZH_PLAN_H
+#define ZH_PLAN_H
+
+#include <stddef.h>
+
+#include "catalog.h"
+#include "check.h"
+#include "err.h"
+#include "txn.h"
+
+enum zh_step_kind {
+	ZH_STEP_REG_SET,
+};
+
+struct zh_step {
+	enum zh_step_kind kind;
+	const char *check_id; /* the check this step fixes (borrowed) */
+	struct zh_text what; /* one line for people, owned */
+	enum sys_reg_root root;
+	enum sys_reg_view view;
+	char *key;
+	char *name;
+	enum sys_reg_type type;
+	void *data;
+	size_t len;
+};
+
+/* A problem the plan leaves, and why. */
+struct zh_unfixable {
+	const char *check_id;
+	struct zh_text why; /* owned */
+};
+
+struct zh_plan {
+	struct zh_step *steps;
+	size_t nsteps;
+	struct zh_unfixable *left;
+	size_t nleft;
+};
+
+/* Make the plan for rep into *plan (release with zh_plan_release). ZH_ENOMEM. */
+int zh_plan_make(const struct zh_check_report *rep, struct zh_plan *plan, struct zh_err *err);
+
+/*
+ * Run every step in transaction t, calling progress (may be NULL) before each one with its
+ * index. Stops at the first failure (the caller aborts t).
+ */
+int zh_plan_run(const struct zh_plan *plan, struct zh_txn *t,
+	void (*progress)(const struct zh_step *step, size_t index, size_t total, void *ctx),
+	void *ctx, struct zh_err *err);
+
+void zh_plan_release(struct zh_plan *plan);
+
+#endif

@@ -1,0 +1,105 @@
+#!/bin/bash
+# Crash and failure sweeps over a repair (DESIGN.md "Transactions"). For every fault point N
+# of the repair: ZHUSHOU_FAULT=crash:N ends the process abruptly there (TerminateProcess: no
+# cleanup, like a power cut), then a plain `zhushou check` (which recovers first) must leave
+# the PC byte-identical to before or to after the repair, never anything else; fail:N (disk
+# full, access denied, I/O error in turn) must end in exit 1603 with the PC exactly as before.
+# Then crashes during recovery itself, at every point of it.
+source "$(dirname "$0")/common.sh"
+export ZH_SNAPSHOT_EXCLUDE='ProgramData/zhushou'
+
+IS='HKCU\Software\Microsoft\Windows\CurrentVersion\Internet Settings'
+reg() { wine reg "$@" >/dev/null 2>&1; }
+reg add "$IS" /v ProxyEnable /t REG_DWORD /d 1 /f
+reg add "$IS" /v ProxyOverride /t REG_SZ /d '172.30.*;192.168.*;127.0.0.1' /f
+reg add "$IS" /v SecureProtocols /t REG_DWORD /d 0xA0 /f
+zh_snapshot "$zh_t_dir/before"
+
+# One clean run: the fault points a repair passes, and the "after" state.
+zhushou repair --json >"$zh_t_dir/clean.json" || true
+points=$(json "$zh_t_dir/clean.json" 'd["fault_points"]')
+expect_eq "clean repair succeeded" "$(json "$zh_t_dir/clean.json" 'd["exit_code"]')" 0
+zh_snapshot "$zh_t_dir/after"
+[[ $points -gt 10 ]] && ok "a repair passes $points fault points" || fail "only $points fault points"
+
+# Back to "before" between runs: a rollback (itself checked to restore the exact state).
+reset_to_before()
+{
+	zh_snapshot "$zh_t_dir/now" >/dev/null
+	if ! zh_snapshot_diff "$zh_t_dir/before" "$zh_t_dir/now" >/dev/null; then
+		zhushou rollback >/dev/null 2>&1 || true
+		zh_snapshot "$zh_t_dir/now" >/dev/null
+		zh_snapshot_diff "$zh_t_dir/before" "$zh_t_dir/now" >/dev/null || {
+			fail "could not return to the start state"
+			finish
+		}
+	fi
+}
+reset_to_before
+
+# state_is NAME: is the PC now "before" or "after"? Prints which, or "other".
+state_is()
+{
+	zh_snapshot "$zh_t_dir/now" >/dev/null
+	if zh_snapshot_diff "$zh_t_dir/before" "$zh_t_dir/now" >/dev/null; then
+		echo before
+	elif zh_snapshot_diff "$zh_t_dir/after" "$zh_t_dir/now" >/dev/null; then
+		echo after
+	else
+		echo other
+	fi
+}
+
+crashed=0 befores=0 afters=0
+for n in $(seq 1 "$points"); do
+	ZHUSHOU_FAULT=crash:$n wine "$ZHUSHOU_EXE" repair --quiet >/dev/null 2>&1 && rc=0 || rc=$?
+	[[ $rc -eq 99 ]] && crashed=$((crashed + 1))
+	zhushou check --quiet >/dev/null 2>&1 || true
+	s=$(state_is)
+	case $s in
+	before) befores=$((befores + 1)) ;;
+	after) afters=$((afters + 1)) ;;
+	*)
+		fail "crash:$n left the PC neither before nor after"
+		zh_snapshot_diff "$zh_t_dir/before" "$zh_t_dir/now" | head -20
+		;;
+	esac
+	reset_to_before
+done
+expect_eq "every crash point ended the process" "$crashed" "$points"
+ok "crash sweep: $points points, $befores rolled back, $afters completed"
+
+errors=(enospc eacces eio)
+for n in $(seq 1 "$points"); do
+	e=${errors[$((n % 3))]}
+	code=$(ZHUSHOU_FAULT=fail:$n:$e zh_winrun "$(winepath -w "$ZHUSHOU_EXE")" repair --quiet 2>/dev/null)
+	s=$(state_is)
+	if [[ $code == 1603 && $s == before ]]; then
+		:
+	elif [[ $code == 0 && $s == after ]]; then
+		# The injected failure fell where it does not count (after the commit record).
+		reset_to_before
+	else
+		fail "fail:$n:$e: exit $code, PC $s"
+		reset_to_before
+	fi
+done
+ok "failure sweep: $points points, each failed once"
+
+# Crashes during recovery: leave a transaction half done (crash in its middle), then crash
+# the recovering `check` at each of its points in turn until one finishes.
+mid=$(( points * 2 / 3 ))
+ZHUSHOU_FAULT=crash:$mid wine "$ZHUSHOU_EXE" repair --quiet >/dev/null 2>&1 || true
+m=1
+while :; do
+	ZHUSHOU_FAULT=crash:$m wine "$ZHUSHOU_EXE" check --quiet >/dev/null 2>&1 && rc=0 || rc=$?
+	[[ $rc -ne 99 ]] && break
+	# A half-undone state between crashes is expected: only the end state counts.
+	m=$((m + 1))
+	[[ $m -lt 500 ]] || { fail "recovery never finished"; break; }
+done
+s=$(state_is)
+[[ $s == before || $s == after ]] && ok "recovery survived $((m - 1)) crashes of its own, PC $s" ||
+	fail "after recovery the PC is $s"
+[[ $((m - 1)) -ge 20 ]] && ok "at least 20 recovery crash points" || fail "only $((m - 1)) recovery crash points"
+finish
