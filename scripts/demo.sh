@@ -1,7 +1,8 @@
 #!/bin/bash
 # README command 1: install what is missing, build, then on a fresh Wine prefix seeded with the
 # portal's old controls (real NSIS, MSI and Inno-style installers, an orphan, look-alike
-# decoys) and the guide's proxy setting, run `zhushou check` in Chinese and English.
+# decoys), the guide's proxy setting and TLS 1.2 switched off, run `zhushou check`, `zhushou
+# repair`, `zhushou check` (in Chinese; ZH_DEMO_LANG=en for English).
 # ZH_DEMO_DIR keeps the prefix somewhere of your choosing (default: a temp dir, removed).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -23,13 +24,17 @@ wine reg add "$IS" /v ProxyEnable /t REG_DWORD /d 1 /f >/dev/null 2>&1
 wine reg add "$IS" /v ProxyServer /t REG_SZ /d 127.0.0.1:7890 /f >/dev/null 2>&1
 wine reg add "$IS" /v ProxyOverride /t REG_SZ /d '172.30.*;192.168.*;127.0.0.1' /f >/dev/null 2>&1
 
+wine reg add "$IS" /v SecureProtocols /t REG_DWORD /d 0xA0 /f >/dev/null 2>&1
+
 exe=$ZH_BUILD/zhushou.exe
+lang=${ZH_DEMO_LANG:-zh}
+for verb in check repair check; do
+	echo
+	echo "\$ zhushou $verb --lang $lang"
+	code=$(zh_winrun --out "$dir/out.txt" "$(winepath -w "$exe")" "$verb" --lang "$lang" 2>/dev/null)
+	cat "$dir/out.txt"
+	zh_log "exit code seen by a Windows parent: $code"
+done
 echo
-echo '$ zhushou check --lang zh'
-wine "$exe" check --lang zh || true
-echo
-echo '$ zhushou check --lang en'
-wine "$exe" check --lang en || true
-code=$(zh_winrun "$(winepath -w "$exe")" check 2>/dev/null)
-echo
-zh_log "exit code seen by a Windows parent: $code (1 = problems found)"
+echo '$ zhushou history'
+wine "$exe" history --lang "$lang"

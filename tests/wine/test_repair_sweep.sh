@@ -27,15 +27,17 @@ reset_to_before()
 {
 	zh_snapshot "$zh_t_dir/now" >/dev/null
 	if ! zh_snapshot_diff "$zh_t_dir/before" "$zh_t_dir/now" >/dev/null; then
-		zhushou rollback >/dev/null 2>&1 || true
+		zhushou rollback >"$zh_t_dir/rollback.out" 2>&1 || true
 		zh_snapshot "$zh_t_dir/now" >/dev/null
 		zh_snapshot_diff "$zh_t_dir/before" "$zh_t_dir/now" >/dev/null || {
-			fail "could not return to the start state"
+			fail "could not return to the start state ($1)"
+			cat "$zh_t_dir/rollback.out"
+			zh_snapshot_diff "$zh_t_dir/before" "$zh_t_dir/now" | head -20
 			finish
 		}
 	fi
 }
-reset_to_before
+reset_to_before start
 
 # state_is NAME: is the PC now "before" or "after"? Prints which, or "other".
 state_is()
@@ -50,10 +52,12 @@ state_is()
 	fi
 }
 
-crashed=0 befores=0 afters=0
-for n in $(seq 1 "$points"); do
+# Crash at point 1, 2, ... until a run passes all its points and finishes by itself.
+befores=0 afters=0 n=0
+while :; do
+	n=$((n + 1))
 	ZHUSHOU_FAULT=crash:$n wine "$ZHUSHOU_EXE" repair --quiet >/dev/null 2>&1 && rc=0 || rc=$?
-	[[ $rc -eq 99 ]] && crashed=$((crashed + 1))
+	[[ $rc -eq 99 ]] || break
 	zhushou check --quiet >/dev/null 2>&1 || true
 	s=$(state_is)
 	case $s in
@@ -64,10 +68,14 @@ for n in $(seq 1 "$points"); do
 		zh_snapshot_diff "$zh_t_dir/before" "$zh_t_dir/now" | head -20
 		;;
 	esac
-	reset_to_before
+	reset_to_before "crash:$n"
+	[[ $n -lt 1000 ]] || { fail "the repair never finished"; break; }
 done
-expect_eq "every crash point ended the process" "$crashed" "$points"
-ok "crash sweep: $points points, $befores rolled back, $afters completed"
+crashes=$((n - 1))
+[[ $crashes -ge $((points - 5)) ]] && ok "crash sweep: $crashes points, $befores rolled back, $afters completed" ||
+	fail "crash sweep covered $crashes of $points points"
+expect_eq "the run past the last point finished" "$rc" 0
+reset_to_before "after the crash sweep"
 
 errors=(enospc eacces eio)
 for n in $(seq 1 "$points"); do
@@ -77,11 +85,12 @@ for n in $(seq 1 "$points"); do
 	if [[ $code == 1603 && $s == before ]]; then
 		:
 	elif [[ $code == 0 && $s == after ]]; then
-		# The injected failure fell where it does not count (after the commit record).
-		reset_to_before
+		# The failure fell where it cannot undo the repair: after the commit record, or
+		# in a probe of the check, which reads a failing registry read as "not set".
+		reset_to_before "fail:$n:$e"
 	else
 		fail "fail:$n:$e: exit $code, PC $s"
-		reset_to_before
+		reset_to_before "fail:$n:$e"
 	fi
 done
 ok "failure sweep: $points points, each failed once"
