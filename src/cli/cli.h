@@ -78,6 +78,8 @@ int verb_version(struct zh_cli *cli);
 int verb_repair(struct zh_cli *cli);
 int verb_history(struct zh_cli *cli);
 int verb_rollback(struct zh_cli *cli);
+int verb_verify(struct zh_cli *cli);
+int verb_pack(struct zh_cli *cli);
 
 /* This program's version (from meson). */
 extern const char zh_version[];

@@ -89,7 +89,11 @@ static int parse(struct zh_cli *cli, int argc, char **argv, const char **ret_ver
 		} else if (*ret_verb == NULL && a[0] != '-') {
 			*ret_verb = a;
 		} else {
+			/* Swap, not copy: every string must stay in argv once to be freed once. */
+			char *t = argv[n];
+
 			argv[n++] = argv[i];
+			argv[i] = t;
 		}
 	}
 	cli->argc = n;

@@ -12,6 +12,10 @@ const struct zh_verb zh_verbs[] = {
 		"list the changes zhushou made here"},
 	{"rollback", verb_rollback, "撤销一次修改（默认最近一次）",
 		"undo a change (the newest one by default)"},
+	{"verify", verb_verify, "验证离线包或组件包：签名、哈希、序号与有效期（--extract 目录 解压）",
+		"verify a pack or bundle: signatures, hashes, serial, expiry (--extract DIR)"},
+	{"pack", verb_pack, "发布方：pack build 由配方生成并签名离线包",
+		"publisher: pack build makes a signed pack from recipes"},
 	{"version", verb_version, "显示版本及所用库的版本",
 		"show the version and the versions of the libraries"},
 };
