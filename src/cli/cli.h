@@ -30,6 +30,7 @@ struct zh_cli {
 	const char *catalog; /* --catalog FILE, NULL for the built-in one */
 	long wait_ms; /* --wait SECONDS, in ms: how long to wait for another zhushou */
 	int dry_run; /* --dry-run */
+	long timeout_ms; /* --timeout SECONDS for each uninstaller, 0: the default */
 	int argc; /* the verb's own arguments */
 	char **argv;
 };
@@ -71,6 +72,12 @@ enum zh_session_flags {
  */
 int cli_session_open(const struct zh_cli *cli, unsigned flags, struct zh_session *s);
 void cli_session_close(struct zh_session *s);
+
+/*
+ * The current time (seconds UTC) for verify and pack build. Test builds (ZH_FAULTS) honour
+ * ZHUSHOU_NOW (+Nd, -Nd or a UTC time) so that tests can check expiry without waiting.
+ */
+int64_t cli_now(void);
 
 /* The verbs (one file each). */
 int verb_check(struct zh_cli *cli);

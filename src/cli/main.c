@@ -50,16 +50,21 @@ static int parse(struct zh_cli *cli, int argc, char **argv, const char **ret_ver
 			cli->quiet = 1;
 		} else if (strcmp(a, "--dry-run") == 0) {
 			cli->dry_run = 1;
-		} else if (strcmp(a, "--wait") == 0) {
+		} else if (strcmp(a, "--wait") == 0 || strcmp(a, "--timeout") == 0) {
 			char *end = NULL;
 			long sec = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : -1;
 
 			if (i + 1 >= argc || end == argv[i + 1] || *end != '\0' || sec < 0 ||
 				sec > 86400) {
-				err_printf("zhushou: --wait %s\n",
+				err_printf("zhushou: %s %s\n", a,
 					ZH_T(cli, "需要 0 到 86400 之间的秒数",
 						"needs a number of seconds from 0 to 86400"));
 				return ZH_EXIT_USAGE;
+			}
+			if (a[2] == 't') {
+				cli->timeout_ms = sec * 1000;
+				i++;
+				continue;
 			}
 			cli->wait_ms = sec * 1000;
 			i++;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * `zhushou repair [--dry-run] [--json] [--quiet] [--wait S]`: 一键修复. Check, plan, then run
- * the plan as one transaction: all of it happens or none of it (a failed step undoes the
+ * `zhushou repair [--dry-run] [--json] [--quiet] [--wait S] [--timeout S]`: 一键修复. Check, plan,
+ * then run the plan as one transaction: all of it happens or none of it (a failed step undoes the
  * steps before it, exit 1603). Then check again: exit 0 when the PC is ready, 1 when problems
  * remain that repair cannot fix here (each named with the reason), 1618 when another
  * zhushou is running.
@@ -97,6 +97,12 @@ int verb_repair(struct zh_cli *cli)
 		goto out;
 	}
 	res.plan = &plan;
+	if (cli->timeout_ms > 0) {
+		size_t i;
+
+		for (i = 0; i < plan.nsteps; i++)
+			plan.steps[i].uninstall.timeout_ms = cli->timeout_ms;
+	}
 	if (cli->dry_run) {
 		if (!cli->json)
 			print_plan(cli, &plan);
@@ -109,9 +115,9 @@ int verb_repair(struct zh_cli *cli)
 			goto out;
 		}
 		res.txn = zh_txn_id(t);
-		rc = zh_plan_run(&plan, t, on_step, &pc, &err);
+		rc = zh_plan_run(&plan, t, on_step, &pc, &res.reboot, &err);
 		if (rc == 0)
-			rc = zh_txn_commit(t, 0, &err);
+			rc = zh_txn_commit(t, res.reboot ? ZH_EXIT_REBOOT_REQUIRED : 0, &err);
 		if (rc != 0) {
 			struct zh_err aerr;
 
@@ -136,7 +142,7 @@ int verb_repair(struct zh_cli *cli)
 	if (run_check(cli, cat, &after) != 0)
 		goto out;
 	res.remaining = zh_check_problems(&after);
-	code = res.remaining ? ZH_EXIT_PROBLEMS : ZH_EXIT_OK;
+	code = res.remaining ? ZH_EXIT_PROBLEMS : res.reboot ? ZH_EXIT_REBOOT_REQUIRED : ZH_EXIT_OK;
 	if (!cli->quiet && !cli->json) {
 		size_t i;
 

@@ -102,6 +102,38 @@ static void set_path(struct ctx *c, const char *field, int i)
 	(void)snprintf(c->path, sizeof(c->path), "%s[%d]", field, i);
 }
 
+/*
+ * "owns": registry keys the component keeps besides its Add/Remove Programs entry, relative
+ * to its own root and view. They are deleted when it is removed and restored on undo, so
+ * they must be plain relative paths under Software.
+ */
+static int parse_owns(struct ctx *c, const cJSON *e, struct zh_legacy_def *d)
+{
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(e, "owns"), *k;
+
+	if (a == NULL)
+		return 0;
+	if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) > ZH_MAX_OWNS)
+		return bad(c, "owns", "must be an array of at most 16 registry keys");
+	d->owns = zh_calloc((size_t)cJSON_GetArraySize(a), sizeof(char *));
+	if (d->owns == NULL)
+		return zh_err_set(c->err, ZH_ENOMEM, "cannot load catalog");
+	cJSON_ArrayForEach(k, a)
+	{
+		const char *s = cJSON_IsString(k) ? k->valuestring : NULL;
+
+		if (s == NULL || strncmp(s, "Software\\", 9) != 0 || strlen(s) < 10 ||
+			strlen(s) > 255 || strstr(s, "\\\\") != NULL || s[strlen(s) - 1] == '\\' ||
+			!zh_utf8_valid(s, strlen(s)))
+			return bad(c, "owns", "each must be a registry key under Software\\");
+		d->owns[d->nowns] = zh_strdup(s);
+		if (d->owns[d->nowns] == NULL)
+			return zh_err_set(c->err, ZH_ENOMEM, "cannot load catalog");
+		d->nowns++;
+	}
+	return 0;
+}
+
 static int parse_legacy(struct ctx *c, const cJSON *root, struct zh_catalog *cat)
 {
 	const cJSON *a, *e;
@@ -126,6 +158,8 @@ static int parse_legacy(struct ctx *c, const cJSON *root, struct zh_catalog *cat
 			(rc = get_str(c, e, "display_name", 1, &d->display_name)) != 0 ||
 			(rc = get_str(c, e, "publisher", 0, &d->publisher)) != 0 ||
 			(rc = get_str(c, e, "version", 0, &d->version)) != 0)
+			return rc;
+		if ((rc = parse_owns(c, e, d)) != 0)
 			return rc;
 		if (d->version == NULL && (d->version = zh_strdup("*")) == NULL)
 			return zh_err_set(c->err, ZH_ENOMEM, "cannot load catalog");
@@ -372,7 +406,7 @@ static void text_release(struct zh_text *t)
 
 void zh_catalog_free(struct zh_catalog *cat)
 {
-	size_t i;
+	size_t i, j;
 
 	if (cat == NULL)
 		return;
@@ -383,6 +417,9 @@ void zh_catalog_free(struct zh_catalog *cat)
 		zh_free(cat->legacy[i].publisher);
 		zh_free(cat->legacy[i].norm_publisher);
 		zh_free(cat->legacy[i].version);
+		for (j = 0; j < cat->legacy[i].nowns; j++)
+			zh_free(cat->legacy[i].owns[j]);
+		zh_free(cat->legacy[i].owns);
 	}
 	zh_free(cat->legacy);
 	for (i = 0; i < cat->nsites; i++) {

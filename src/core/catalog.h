@@ -37,7 +37,11 @@ struct zh_legacy_def {
 	char *publisher; /* NULL: any publisher */
 	char *norm_publisher; /* NULL when publisher is */
 	char *version; /* constraint on DisplayVersion, "*" for any */
+	char **owns; /* registry keys it owns, in its own root and view */
+	size_t nowns;
 };
+
+#define ZH_MAX_OWNS 16
 
 struct zh_site_def {
 	char *domain; /* "cj-pension.com.cn": the domain and its subdomains */

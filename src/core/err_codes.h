@@ -25,6 +25,8 @@ ZH_ERR(ZH_EDBCORRUPT, -40, "the manifest database is damaged", "清单数据库�
 ZH_ERR(ZH_EDB, -41, "manifest database error", "清单数据库错误")
 ZH_ERR(ZH_ECHANGED, -42, "changed since zhushou made it", "自 zhushou 修改后已被改动")
 ZH_ERR(ZH_ERUNNING, -43, "another zhushou is running", "另一个 zhushou 正在运行")
+ZH_ERR(ZH_ETIMEOUT, -44, "timed out", "超时")
+ZH_ERR(ZH_EUNINSTALL, -45, "the uninstaller failed", "卸载程序失败")
 ZH_ERR(ZH_ESIG, -17, "signature is not valid", "签名无效")
 ZH_ERR(ZH_EUNTRUSTED, -18, "signer is not trusted", "签名者不受信任")
 ZH_ERR(ZH_ECERTTIME, -19, "certificate not valid at the signing time", "证书在签名时不在有效期内")

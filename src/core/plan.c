@@ -180,6 +180,131 @@ static int plan_protocols(const struct zh_check_report *rep, const char *id, str
 		en, err);
 }
 
+static char *dirname_of(const char *path)
+{
+	const char *a = strrchr(path, '\\'), *b = strrchr(path, '/');
+	const char *sep = a > b ? a : b;
+
+	return sep == NULL ? NULL : zh_strndup(path, (size_t)(sep - path));
+}
+
+/* InstallLocation without a trailing separator, else the uninstaller's folder. */
+static char *install_dir(const struct zh_arp_hit *h)
+{
+	size_t n;
+
+	if (h->install_location != NULL && (n = strlen(h->install_location)) > 3) {
+		while (n > 3 &&
+			(h->install_location[n - 1] == '\\' || h->install_location[n - 1] == '/'))
+			n--;
+		return zh_strndup(h->install_location, n);
+	}
+	return h->uninstaller != NULL ? dirname_of(h->uninstaller) : NULL;
+}
+
+static char *printf_dup(const char *fmt, const char *a, const char *b)
+{
+	size_t n = strlen(fmt) + strlen(a) + (b != NULL ? strlen(b) : 0) + 1;
+	char *p = zh_malloc(n);
+
+	if (p != NULL)
+		(void)snprintf(p, n, fmt, a, b);
+	return p;
+}
+
+/* One removal step for a legacy component found in Add/Remove Programs. */
+static int plan_remove(const struct zh_arp_hit *h, const char *id, struct zh_plan *p,
+	struct zh_err *err)
+{
+	struct zh_step *v, *s;
+	const char *root = h->view == ZH_ARP_VIEW_USER ? "HKCU" : "HKLM";
+	char zh[600], en[600];
+	size_t i;
+
+	if (h->kind == ZH_UNINST_MSI) {
+		(void)snprintf(zh, sizeof(zh),
+			"%s：此版本 zhushou 尚不能卸载 MSI 安装的旧控件，请在“添加/删除程序”中卸载",
+			h->display_name);
+		(void)snprintf(en, sizeof(en),
+			"%s: this zhushou cannot remove MSI-installed controls yet; uninstall it "
+			"in Add/Remove Programs",
+			h->display_name);
+		return add_left(p, id, zh, en, err);
+	}
+	if (h->kind == ZH_UNINST_UNKNOWN && h->quiet_uninstall == NULL) {
+		(void)snprintf(zh, sizeof(zh), "%s：无法识别其卸载程序，请在“添加/删除程序”中卸载",
+			h->display_name);
+		(void)snprintf(en, sizeof(en),
+			"%s: its uninstaller is of an unknown kind; uninstall it in Add/Remove "
+			"Programs",
+			h->display_name);
+		return add_left(p, id, zh, en, err);
+	}
+	v = zh_realloc(p->steps, (p->nsteps + 1) * sizeof(*v));
+	if (v == NULL)
+		return zh_err_set(err, ZH_ENOMEM, "cannot make the plan");
+	p->steps = v;
+	s = &v[p->nsteps++];
+	memset(s, 0, sizeof(*s));
+	s->kind = ZH_STEP_UNINSTALL;
+	s->check_id = id;
+	s->dir = install_dir(h);
+	switch (h->kind) {
+	case ZH_UNINST_NSIS:
+		/* Without _?= an NSIS uninstaller copies itself away and returns at once. */
+		s->cmdline = printf_dup("\"%s\" /S _?=%s", h->uninstaller, s->dir);
+		break;
+	case ZH_UNINST_INNO:
+		s->cmdline = printf_dup("\"%s\" /VERYSILENT /SUPPRESSMSGBOXES /NORESTART%s",
+			h->uninstaller, "");
+		break;
+	case ZH_UNINST_UNKNOWN:
+		s->cmdline = zh_strdup(h->quiet_uninstall);
+		break;
+	default:
+		break; /* an orphan: nothing to run, its parts are removed */
+	}
+	s->owned[s->nowned++] = printf_dup("%s\\%s", ZH_ARP_UNINSTALL_PATH, h->key);
+	for (i = 0; i < h->def->nowns && s->nowned < ZH_MAX_SNAP_KEYS; i++)
+		s->owned[s->nowned++] = zh_strdup(h->def->owns[i]);
+	for (i = 0; i < s->nowned; i++)
+		if (s->owned[i] == NULL)
+			return zh_err_set(err, ZH_ENOMEM, "cannot make the plan");
+	if ((h->kind != ZH_UNINST_ORPHAN && s->cmdline == NULL) ||
+		(h->kind == ZH_UNINST_NSIS && s->dir == NULL))
+		return zh_err_set(err, ZH_ENOMEM, "cannot make the plan");
+	s->uninstall.name = h->display_name;
+	s->uninstall.cmdline = s->cmdline;
+	s->uninstall.ok_codes = "0";
+	s->uninstall.timeout_ms = ZH_UNINSTALL_TIMEOUT_MS;
+	s->uninstall.owns.dir = s->dir;
+	for (i = 0; i < s->nowned; i++) {
+		s->uninstall.owns.keys[i].root =
+			h->view == ZH_ARP_VIEW_USER ? SYS_REG_HKCU : SYS_REG_HKLM;
+		s->uninstall.owns.keys[i].view = h->view == ZH_ARP_VIEW_32 ? SYS_REG_VIEW_32
+			: h->view == ZH_ARP_VIEW_64			   ? SYS_REG_VIEW_64
+									   : SYS_REG_VIEW_DEFAULT;
+		s->uninstall.owns.keys[i].key = s->owned[i];
+	}
+	s->uninstall.owns.nkeys = s->nowned;
+	(void)snprintf(zh, sizeof(zh), "卸载旧控件 %s（%s，%s）", h->display_name, root,
+		zh_uninst_kind_name(h->kind));
+	(void)snprintf(en, sizeof(en), "remove old control %s (%s, %s)", h->display_name, root,
+		zh_uninst_kind_name(h->kind));
+	return texts(&s->what, zh, en, err);
+}
+
+static int plan_legacy(const struct zh_check_report *rep, const char *id, struct zh_plan *p,
+	struct zh_err *err)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < rep->arp.nhits && rc == 0; i++)
+		rc = plan_remove(&rep->arp.hits[i], id, p, err);
+	return rc;
+}
+
 int zh_plan_make(const struct zh_check_report *rep, struct zh_plan *plan, struct zh_err *err)
 {
 	size_t i;
@@ -199,12 +324,7 @@ int zh_plan_make(const struct zh_check_report *rep, struct zh_plan *plan, struct
 		else if (strcmp(probe, "secure_protocols") == 0)
 			rc = plan_protocols(rep, id, plan, err);
 		else if (strcmp(probe, "legacy") == 0)
-			rc = add_left(plan, id,
-				"此版本 zhushou "
-				"尚不能卸载旧控件：请按指南在“添加/删除程序”中手工卸载",
-				"this zhushou cannot remove old controls yet: uninstall them in "
-				"Add/Remove Programs as the guide describes",
-				err);
+			rc = plan_legacy(rep, id, plan, err);
 	}
 	if (rc != 0)
 		zh_plan_release(plan);
@@ -213,25 +333,31 @@ int zh_plan_make(const struct zh_check_report *rep, struct zh_plan *plan, struct
 
 int zh_plan_run(const struct zh_plan *plan, struct zh_txn *t,
 	void (*progress)(const struct zh_step *step, size_t index, size_t total, void *ctx),
-	void *ctx, struct zh_err *err)
+	void *ctx, int *ret_reboot, struct zh_err *err)
 {
 	size_t i;
-	int rc = 0;
+	int rc = 0, reboot;
 
+	*ret_reboot = 0;
 	for (i = 0; i < plan->nsteps && rc == 0; i++) {
 		const struct zh_step *s = &plan->steps[i];
 
 		if (progress != NULL)
 			progress(s, i, plan->nsteps, ctx);
-		rc = zh_txn_reg_set(t, s->root, s->view, s->key, s->name, s->type, s->data, s->len,
-			err);
+		if (s->kind == ZH_STEP_UNINSTALL) {
+			rc = zh_txn_uninstall(t, &s->uninstall, &reboot, err);
+			*ret_reboot |= reboot;
+		} else {
+			rc = zh_txn_reg_set(t, s->root, s->view, s->key, s->name, s->type, s->data,
+				s->len, err);
+		}
 	}
 	return rc;
 }
 
 void zh_plan_release(struct zh_plan *plan)
 {
-	size_t i;
+	size_t i, j;
 
 	for (i = 0; i < plan->nsteps; i++) {
 		zh_free(plan->steps[i].what.zh);
@@ -239,6 +365,10 @@ void zh_plan_release(struct zh_plan *plan)
 		zh_free(plan->steps[i].key);
 		zh_free(plan->steps[i].name);
 		zh_free(plan->steps[i].data);
+		zh_free(plan->steps[i].cmdline);
+		zh_free(plan->steps[i].dir);
+		for (j = 0; j < plan->steps[i].nowned; j++)
+			zh_free(plan->steps[i].owned[j]);
 	}
 	zh_free(plan->steps);
 	for (i = 0; i < plan->nleft; i++) {

@@ -18,6 +18,7 @@
 
 enum zh_step_kind {
 	ZH_STEP_REG_SET,
+	ZH_STEP_UNINSTALL,
 };
 
 struct zh_step {
@@ -31,6 +32,12 @@ struct zh_step {
 	enum sys_reg_type type;
 	void *data;
 	size_t len;
+	/* ZH_STEP_UNINSTALL: the component and how to remove it (owned strings). */
+	struct zh_uninstall uninstall;
+	char *cmdline;
+	char *dir;
+	char *owned[ZH_MAX_SNAP_KEYS];
+	size_t nowned;
 };
 
 /* A problem the plan leaves, and why. */
@@ -55,7 +62,10 @@ int zh_plan_make(const struct zh_check_report *rep, struct zh_plan *plan, struct
  */
 int zh_plan_run(const struct zh_plan *plan, struct zh_txn *t,
 	void (*progress)(const struct zh_step *step, size_t index, size_t total, void *ctx),
-	void *ctx, struct zh_err *err);
+	void *ctx, int *ret_reboot, struct zh_err *err);
+
+/* How long an uninstaller may run before its process tree is ended. */
+#define ZH_UNINSTALL_TIMEOUT_MS (300L * 1000)
 
 void zh_plan_release(struct zh_plan *plan);
 

@@ -229,6 +229,7 @@ int zh_report_repair_json(const struct zh_repair_result *res, const char *lang, 
 		!cJSON_AddNumberToObject(root, "txn", (double)res->txn) ||
 		!cJSON_AddBoolToObject(root, "failed", res->failed) ||
 		!cJSON_AddBoolToObject(root, "remaining", res->remaining) ||
+		!cJSON_AddBoolToObject(root, "reboot_required", res->reboot) ||
 		!cJSON_AddNumberToObject(root, "exit_code", res->exit_code) ||
 		!cJSON_AddNumberToObject(root, "fault_points", (double)res->fault_points) ||
 		(steps = texts_array(root, "steps")) == NULL ||

@@ -33,6 +33,7 @@ struct zh_repair_result {
 	int64_t txn; /* the transaction, 0 if none ran */
 	int failed; /* a step failed and everything was undone */
 	int remaining; /* problems left after the repair */
+	int reboot; /* an uninstaller asked for a reboot */
 	int exit_code;
 	long fault_points; /* fault points passed (test sweeps) */
 };

@@ -22,7 +22,10 @@
 #include "txn.h"
 #include "buf.h"
 #include "mem.h"
+#include "fileutil.h"
 #include "regtree.h"
+#include "snap.h"
+#include "../sys/proc.h"
 #include "sign.h"
 #include "../sys/fault.h"
 #include "../sys/fs.h"
@@ -368,88 +371,11 @@ static int reg_import_intact(const struct zh_jrec *r, struct zh_err *err)
 
 /* --- Files and directories ---------------------------------------------------------------- */
 
-#define COPY_CHUNK (256 * 1024)
 #define HEX_LEN (ZH_SHA256_HEX - 1)
 
 static int path_kind(const char *path, enum sys_fs_kind *ret, struct zh_err *err)
 {
 	return sys_fs_stat(path, ret, NULL, err);
-}
-
-/* SHA-256 of a file as hex; *ret_exists 0 (and hex empty) when nothing is there. */
-static int file_hash(const char *path, char hex[ZH_SHA256_HEX], int *ret_exists, struct zh_err *err)
-{
-	struct sys_file *f = NULL;
-	struct zh_sha256 *h = NULL;
-	uint8_t digest[ZH_SHA256_LEN];
-	char *buf = NULL;
-	size_t got;
-	int rc;
-
-	hex[0] = '\0';
-	*ret_exists = 0;
-	rc = sys_file_open_read(path, &f, err);
-	if (rc == ZH_ENOENT) {
-		zh_err_init(err);
-		return 0;
-	}
-	if (rc != 0)
-		return rc;
-	*ret_exists = 1;
-	buf = zh_malloc(COPY_CHUNK);
-	if (buf == NULL) {
-		rc = zh_err_set(err, ZH_ENOMEM, "cannot hash '%s'", path);
-		goto out;
-	}
-	if ((rc = zh_sha256_new(&h, err)) != 0)
-		goto out;
-	while ((rc = sys_file_read(f, buf, COPY_CHUNK, &got, err)) == 0 && got > 0)
-		zh_sha256_update(h, buf, got);
-	if (rc != 0)
-		goto out;
-	zh_sha256_final(h, digest);
-	zh_sha256_hex(digest, hex);
-out:
-	zh_sha256_free(h);
-	zh_free(buf);
-	(void)sys_file_close(f, NULL);
-	return rc;
-}
-
-/* Copy src to a new file dst and flush it; on failure dst is removed. */
-static int copy_file(const char *src, const char *dst, struct zh_err *err)
-{
-	struct sys_file *in = NULL, *out = NULL;
-	char *buf = NULL;
-	size_t got;
-	int rc;
-
-	if ((rc = sys_file_open_read(src, &in, err)) != 0 ||
-		(rc = sys_file_create(dst, &out, err)) != 0)
-		goto out;
-	buf = zh_malloc(COPY_CHUNK);
-	if (buf == NULL) {
-		rc = zh_err_set(err, ZH_ENOMEM, "cannot copy '%s'", src);
-		goto out;
-	}
-	while ((rc = sys_file_read(in, buf, COPY_CHUNK, &got, err)) == 0 && got > 0)
-		if ((rc = sys_file_write(out, buf, got, err)) != 0)
-			break;
-	if (rc == 0)
-		rc = sys_file_flush(out, err);
-	if (rc == 0) {
-		rc = sys_file_close(out, err);
-		out = NULL;
-	}
-out:
-	zh_free(buf);
-	(void)sys_file_close(in, NULL);
-	if (out != NULL || rc != 0) {
-		(void)sys_file_close(out, NULL);
-		if (rc != ZH_EEXIST)
-			(void)sys_fs_unlink(dst, NULL);
-	}
-	return rc;
 }
 
 static int unlink_quiet(const char *path, struct zh_err *err)
@@ -489,7 +415,7 @@ static int file_put_run(const struct zh_jrec *r, struct zh_err *err)
 	char *bdir = NULL;
 	int rc;
 
-	if ((rc = unlink_quiet(r->name, err)) != 0 || (rc = copy_file(src, r->name, err)) != 0)
+	if ((rc = unlink_quiet(r->name, err)) != 0 || (rc = zh_file_copy(src, r->name, err)) != 0)
 		return rc;
 	if (r->old_state) {
 		bdir = dir_of(r->backup);
@@ -517,7 +443,7 @@ static int file_put_undo(const struct zh_jrec *r, struct zh_err *err)
 	if (r->old_state)
 		return restore_backup(r->backup, r->target, err);
 	/* Nothing was there before: remove the new file, but only if it is the one we put. */
-	if ((rc = file_hash(r->target, hex, &exists, err)) != 0 || !exists)
+	if ((rc = zh_file_sha256_hex(r->target, hex, &exists, err)) != 0 || !exists)
 		return rc;
 	if (memcmp(hex, r->new_data, HEX_LEN) != 0)
 		return zh_err_set(err, ZH_ECHANGED,
@@ -528,7 +454,7 @@ static int file_put_undo(const struct zh_jrec *r, struct zh_err *err)
 static int file_is(const struct zh_jrec *r, const void *want_hex, struct zh_err *err)
 {
 	char hex[ZH_SHA256_HEX];
-	int exists, rc = file_hash(r->target, hex, &exists, err);
+	int exists, rc = zh_file_sha256_hex(r->target, hex, &exists, err);
 
 	if (rc != 0)
 		return rc;
@@ -649,6 +575,87 @@ static int dir_remove_intact(const struct zh_jrec *r, struct zh_err *err)
 	return dir_exists_is(r, 0, err);
 }
 
+/*
+ * Uninstall entries: target is the DisplayName, name the command line (NULL for an orphan),
+ * new_data the success codes ("0,3010"), new_type the timeout in seconds, old_data the
+ * component snapshot (snap.h) and backup the folder holding the copy of its directory.
+ * The engine is single-threaded: a reboot request of the op just run is passed back here.
+ */
+static int uninst_reboot;
+
+static int code_in(const char *list, size_t len, unsigned long code)
+{
+	char buf[128];
+	char *p, *end;
+
+	if (len >= sizeof(buf))
+		return 0;
+	memcpy(buf, list, len);
+	buf[len] = '\0';
+	for (p = buf; *p != '\0'; p = *end == ',' ? end + 1 : end) {
+		unsigned long v = strtoul(p, &end, 10);
+
+		if (end == p)
+			return 0;
+		if (v == code)
+			return 1;
+	}
+	return 0;
+}
+
+static int uninst_run(const struct zh_jrec *r, struct zh_err *err)
+{
+	unsigned long code = 0;
+	int rc;
+
+	if (r->name != NULL) {
+		if ((rc = sys_proc_run(r->name, (long)r->new_type * 1000, &code, err)) != 0)
+			return rc;
+		if (!code_in(r->new_data, r->new_len, code))
+			return zh_err_set(err, ZH_EUNINSTALL,
+				"the uninstaller of '%s' failed with exit code %lu", r->target,
+				code);
+		if (code == 3010 || code == 1641)
+			uninst_reboot = 1;
+		if (!zh_snap_gone(r->old_data, r->old_len, err))
+			return zh_err_set(err, ZH_EUNINSTALL,
+				"the uninstaller of '%s' exited with %lu but left it registered",
+				r->target, code);
+	}
+	/* What the uninstaller left (its own exe, the folder, keys), or all of an orphan. */
+	return zh_snap_remove(r->old_data, r->old_len, err);
+}
+
+static int uninst_undo(const struct zh_jrec *r, struct zh_err *err)
+{
+	return zh_snap_restore(r->old_data, r->old_len, r->backup, err);
+}
+
+static int uninst_intact(const struct zh_jrec *r, struct zh_err *err)
+{
+	if (zh_snap_gone(r->old_data, r->old_len, err))
+		return 0;
+	return zh_err_set(err, ZH_ECHANGED, "'%s' has been installed again since", r->target);
+}
+
+/* The inverse of an uninstall (a rollback): put the snapshot back; undo removes it again. */
+static int restore_run(const struct zh_jrec *r, struct zh_err *err)
+{
+	return zh_snap_restore(r->old_data, r->old_len, r->backup, err);
+}
+
+static int restore_undo(const struct zh_jrec *r, struct zh_err *err)
+{
+	return zh_snap_remove(r->old_data, r->old_len, err);
+}
+
+static int restore_intact(const struct zh_jrec *r, struct zh_err *err)
+{
+	if (!zh_snap_gone(r->old_data, r->old_len, err))
+		return 0;
+	return zh_err_set(err, ZH_ECHANGED, "'%s' has been removed again since", r->target);
+}
+
 static const struct op ops[] = {
 	{"reg.set", reg_set_run, reg_set_undo, reg_set_intact},
 	{"reg.del", reg_del_run, reg_del_undo, reg_del_intact},
@@ -658,6 +665,8 @@ static const struct op ops[] = {
 	{"file.del", file_del_run, file_del_undo, file_del_intact},
 	{"dir.create", dir_create_run, dir_create_undo, dir_create_intact},
 	{"dir.remove", dir_remove_run, dir_remove_undo, dir_remove_intact},
+	{"uninst", uninst_run, uninst_undo, uninst_intact},
+	{"restore", restore_run, restore_undo, restore_intact},
 };
 
 static const struct op *find_op(const char *kind, struct zh_err *err)
@@ -830,13 +839,13 @@ int zh_txn_file_put(struct zh_txn *t, const char *path, const char *src, struct 
 	memset(&r, 0, sizeof(r));
 	r.kind = "file.put";
 	r.target = (char *)path;
-	if ((rc = file_hash(src, newhex, &src_exists, err)) != 0)
+	if ((rc = zh_file_sha256_hex(src, newhex, &src_exists, err)) != 0)
 		goto out;
 	if (!src_exists) {
 		rc = zh_err_set(err, ZH_ENOENT, "source file '%s' does not exist", src);
 		goto out;
 	}
-	if ((rc = file_hash(path, oldhex, &r.old_state, err)) != 0)
+	if ((rc = zh_file_sha256_hex(path, oldhex, &r.old_state, err)) != 0)
 		goto out;
 	data = zh_malloc(HEX_LEN + slen + 1);
 	staged = zh_malloc(plen + 48);
@@ -874,7 +883,7 @@ int zh_txn_file_delete(struct zh_txn *t, const char *path, struct zh_err *err)
 	memset(&r, 0, sizeof(r));
 	r.kind = "file.del";
 	r.target = (char *)path;
-	if ((rc = file_hash(path, oldhex, &r.old_state, err)) != 0 || !r.old_state)
+	if ((rc = zh_file_sha256_hex(path, oldhex, &r.old_state, err)) != 0 || !r.old_state)
 		goto out;
 	r.old_data = oldhex;
 	r.old_len = HEX_LEN;
@@ -953,6 +962,47 @@ int zh_txn_dir_remove(struct zh_txn *t, const char *path, struct zh_err *err)
 	return rc;
 }
 
+int zh_txn_uninstall(struct zh_txn *t, const struct zh_uninstall *u, int *ret_reboot,
+	struct zh_err *err)
+{
+	struct zh_jrec r;
+	struct zh_buf snap;
+	char *bdir = NULL;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	zh_buf_init(&snap, ZH_MAX_DB_BLOB);
+	*ret_reboot = 0;
+	bdir = backup_path(t, t->seq + 1);
+	if (bdir == NULL) {
+		rc = zh_err_set(err, ZH_ENOMEM, "cannot remove '%s'", u->name);
+		goto out;
+	}
+	/* The snapshot comes first: the journal entry must hold it before anything runs. */
+	(void)sys_fs_remove_tree(bdir, NULL);
+	if ((rc = zh_snap_take(&u->owns, bdir, &snap, err)) != 0)
+		goto out;
+	r.kind = "uninst";
+	r.target = (char *)u->name;
+	r.name = (char *)u->cmdline;
+	r.new_data = (void *)u->ok_codes;
+	r.new_len = strlen(u->ok_codes);
+	r.new_type = (int)(u->timeout_ms / 1000);
+	r.old_state = 1;
+	r.old_data = snap.data;
+	r.old_len = snap.len;
+	r.backup = bdir;
+	uninst_reboot = 0;
+	rc = run_op(t, &r, err);
+	*ret_reboot = uninst_reboot;
+out:
+	if (rc != 0)
+		zh_err_wrap(err, "removing '%s'", u->name);
+	zh_buf_release(&snap);
+	zh_free(bdir);
+	return rc;
+}
+
 struct undo_ctx {
 	struct zh_db *db;
 	struct zh_err *err;
@@ -996,14 +1046,16 @@ int zh_txn_commit(struct zh_txn *t, int exit_code, struct zh_err *err)
 	if (t->finished)
 		return zh_err_set(err, ZH_EINVAL, "transaction %lld is finished", (long long)t->id);
 	/* The commit record: from here recovery completes instead of undoing. */
-	if ((rc = zh_db_txn_set(t->db, t->id, ZH_TXN_COMMITTED, exit_code, 0, err)) != 0)
+	if ((rc = zh_db_txn_set(t->db, t->id, ZH_TXN_COMMITTED, exit_code,
+		     exit_code == 3010 || exit_code == 1641, err)) != 0)
 		return rc;
 	t->finished = 1;
 	/*
 	 * The transaction has happened. If marking it done fails, the next start's recovery
 	 * does it; reporting a failure here would make the caller believe nothing changed.
 	 */
-	(void)zh_db_txn_set(t->db, t->id, ZH_TXN_DONE, exit_code, 0, NULL);
+	(void)zh_db_txn_set(t->db, t->id, ZH_TXN_DONE, exit_code,
+		exit_code == 3010 || exit_code == 1641, NULL);
 	return 0;
 }
 
@@ -1099,6 +1151,18 @@ static int run_inverse(const struct zh_jrec *r, void *vctx)
 	memset(&inv, 0, sizeof(inv));
 	inv.target = r->target;
 	inv.name = r->name;
+	if (strcmp(r->kind, "uninst") == 0 || strcmp(r->kind, "restore") == 0) {
+		/* The same snapshot, played the other way: no uninstaller runs on a rollback. */
+		inv.kind = strcmp(r->kind, "uninst") == 0 ? "restore" : "uninst";
+		inv.name = NULL;
+		inv.new_data = "0";
+		inv.new_len = 1;
+		inv.old_state = 1;
+		inv.old_data = r->old_data;
+		inv.old_len = r->old_len;
+		inv.backup = r->backup;
+		return run_op(c->t, &inv, c->err);
+	}
 	if (strcmp(r->kind, "dir.create") == 0) {
 		/* Remove what it created, up to the shallowest directory it made. */
 		inv.kind = "dir.remove";

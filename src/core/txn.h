@@ -26,6 +26,7 @@
 
 #include "db.h"
 #include "err.h"
+#include "snap.h"
 #include "../sys/reg.h"
 
 struct zh_txn;
@@ -84,6 +85,27 @@ int zh_txn_dir_create(struct zh_txn *t, const char *path, struct zh_err *err);
 
 /* Remove the empty directory path (nothing to do if absent); undo creates it again. */
 int zh_txn_dir_remove(struct zh_txn *t, const char *path, struct zh_err *err);
+
+/* Running an uninstaller, or removing an orphan whose uninstaller is gone. */
+struct zh_uninstall {
+	const char *name; /* DisplayName, for messages */
+	const char *cmdline; /* the silent uninstall command; NULL: an orphan */
+	const char *ok_codes; /* exit codes that mean success, "0,3010"; 3010 and 1641 also
+				 mean a reboot is pending */
+	long timeout_ms; /* the uninstaller's process tree is ended after this */
+	struct zh_snap_spec owns; /* what it owns: install dir, ARP key, its other keys */
+};
+
+/*
+ * Remove a component: snapshot what it owns (its directory copied into the backup folder,
+ * its keys exported into the journal), run its uninstaller (or, for an orphan, delete what it
+ * owns), check that it is gone, and remove what the uninstaller left of it. Undo restores the
+ * snapshot, so the component is back in Add/Remove Programs with its files. ZH_EUNINSTALL
+ * names the exit code when the uninstaller fails or leaves the component registered,
+ * ZH_ETIMEOUT when it hangs. *ret_reboot is set to 1 when it asked for a reboot.
+ */
+int zh_txn_uninstall(struct zh_txn *t, const struct zh_uninstall *u, int *ret_reboot,
+	struct zh_err *err);
 
 /* Write the commit record and finish (state DONE). After an error, call zh_txn_abort. */
 int zh_txn_commit(struct zh_txn *t, int exit_code, struct zh_err *err);

@@ -62,7 +62,7 @@ static void t_exact_names(void)
 
 static void t_version_constraint(void)
 {
-	struct zh_legacy_def d = {"x", "Old Widget", "old widget", NULL, NULL, ">=1.0,<2"};
+	struct zh_legacy_def d = {"x", "Old Widget", "old widget", NULL, NULL, ">=1.0,<2", NULL, 0};
 
 	T_CHECK(zh_arp_matches(&d, "old widget", "1.5", NULL));
 	T_CHECK(!zh_arp_matches(&d, "old widget", "2.0", NULL));

@@ -219,8 +219,10 @@ check "NSIS uninstall removed its ARP entry, and only that" \
 	changes_are "$work/s-all/arp" "$work/s-nsis-removed/arp" 1-3 <<<$'-32\t长江UKey控件\t长江UKey控件 2.00'
 check "NSIS uninstall only removed registry lines" \
 	test -z "$(changed "$work/s-all/registry" "$work/s-nsis-removed/registry" | grep '^+' || true)"
+check "NSIS install wrote its application key (Software\\<install folder>)" \
+	grep -qF 'Wow6432Node\CJPension\UKeyCtrl]' "$work/s-all/registry"
 check "NSIS uninstall removed its application key" \
-	test -z "$(grep -F 'zh-fixtures\cj-ukey-200]' "$work/s-nsis-removed/registry" || true)"
+	test -z "$(grep -F 'Wow6432Node\CJPension\UKeyCtrl]' "$work/s-nsis-removed/registry" || true)"
 check "NSIS uninstall removed the payload; only the running uninstaller stays (as on Windows)" \
 	changes_are "$work/s-all/files" "$work/s-nsis-removed/files" 1 <<-'EOF'
 	-Program Files (x86)/CJPension/UKeyCtrl/cj-ukey-200.dll

@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: MIT */
+/* Component snapshots; see snap.h. */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "snap.h"
+#include "fileutil.h"
+#include "mem.h"
+#include "regtree.h"
+#include "sign.h"
+#include "../sys/fs.h"
+#include "banned.h"
+
+#define SNAP_VERSION 2
+#define ZH_MAX_SNAP_BLOB (16 * 1024 * 1024)
+
+static int put_u32(struct zh_buf *b, uint32_t v, struct zh_err *err)
+{
+	unsigned char p[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
+		(unsigned char)(v >> 24)};
+
+	return zh_buf_add(b, p, 4, err);
+}
+
+static int put_bytes(struct zh_buf *b, const void *p, size_t n, struct zh_err *err)
+{
+	int rc = put_u32(b, (uint32_t)n, err);
+
+	return rc != 0 ? rc : zh_buf_add(b, p, n, err);
+}
+
+static char *join(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	char *p = zh_malloc(la + lb + 2);
+
+	if (p != NULL) {
+		memcpy(p, a, la);
+		p[la] = '/';
+		memcpy(p + la + 1, b, lb + 1);
+	}
+	return p;
+}
+
+/* Copy the tree at src into dst (created); with only_changed, skip files already equal. */
+static int copy_tree(const char *src, const char *dst, int only_changed, int depth,
+	struct zh_err *err)
+{
+	struct sys_dir *d = NULL;
+	const char *name;
+	enum sys_fs_kind kind;
+	int rc;
+
+	if (depth > ZH_MAX_SNAP_DEPTH)
+		return zh_err_set(err, ZH_ETOOBIG, "'%s' is nested too deeply", src);
+	if ((rc = sys_fs_mkdirs(dst, err)) != 0 || (rc = sys_dir_open(src, &d, err)) != 0)
+		return rc;
+	while ((rc = sys_dir_next(d, &name, &kind, err)) == 0 && name != NULL) {
+		char *s = join(src, name), *t = join(dst, name), *tmp = NULL;
+		char hs[ZH_SHA256_HEX], ht[ZH_SHA256_HEX];
+		int es = 0, et = 0;
+
+		if (s == NULL || t == NULL) {
+			rc = zh_err_set(err, ZH_ENOMEM, "cannot copy '%s'", src);
+		} else if (kind == SYS_FS_DIR) {
+			rc = copy_tree(s, t, only_changed, depth + 1, err);
+		} else if (kind == SYS_FS_FILE) {
+			if (only_changed && (rc = zh_file_sha256_hex(s, hs, &es, err)) == 0 &&
+				(rc = zh_file_sha256_hex(t, ht, &et, err)) == 0 && et &&
+				strcmp(hs, ht) == 0) {
+				/* Already as it was. */
+			} else if (rc == 0 && (tmp = join(dst, ".zh-restore.tmp")) == NULL) {
+				rc = zh_err_set(err, ZH_ENOMEM, "cannot copy '%s'", s);
+			} else if (rc == 0) {
+				/* Copy beside the target, then rename over it: never half a file.
+				 */
+				(void)sys_fs_unlink(tmp, NULL);
+				if ((rc = zh_file_copy(s, tmp, err)) == 0)
+					rc = sys_fs_rename(tmp, t, err);
+			}
+		}
+		zh_free(tmp);
+		zh_free(s);
+		zh_free(t);
+		if (rc != 0)
+			break;
+	}
+	sys_dir_close(d);
+	return rc;
+}
+
+static int put_key(struct zh_buf *out, const struct zh_snap_key *k, const struct zh_buf *tree,
+	struct zh_err *err)
+{
+	int rc;
+
+	if ((rc = zh_buf_add(out, "K", 1, err)) != 0 ||
+		(rc = put_u32(out, (uint32_t)k->root, err)) != 0 ||
+		(rc = put_u32(out, (uint32_t)k->view, err)) != 0 ||
+		(rc = put_bytes(out, k->key, strlen(k->key), err)) != 0 ||
+		(rc = put_u32(out, tree->len > 0, err)) != 0)
+		return rc;
+	return put_bytes(out, tree->data, tree->len, err);
+}
+
+int zh_snap_take(const struct zh_snap_spec *spec, const char *backup, struct zh_buf *out,
+	struct zh_err *err)
+{
+	unsigned char v = SNAP_VERSION;
+	enum sys_fs_kind kind = SYS_FS_NONE;
+	struct zh_buf tree;
+	size_t i;
+	int rc;
+
+	if ((rc = zh_buf_add(out, &v, 1, err)) != 0)
+		return rc;
+	if (spec->dir != NULL) {
+		if ((rc = sys_fs_stat(spec->dir, &kind, NULL, err)) != 0)
+			return rc;
+		if ((rc = zh_buf_add(out, "D", 1, err)) != 0 ||
+			(rc = put_bytes(out, spec->dir, strlen(spec->dir), err)) != 0 ||
+			(rc = put_u32(out, kind == SYS_FS_DIR, err)) != 0)
+			return rc;
+		if (kind == SYS_FS_DIR && (rc = copy_tree(spec->dir, backup, 0, 0, err)) != 0)
+			return rc;
+	}
+	for (i = 0; i < spec->nkeys; i++) {
+		const struct zh_snap_key *k = &spec->keys[i];
+
+		zh_buf_init(&tree, ZH_MAX_SNAP_BLOB);
+		rc = zh_regtree_export(k->root, k->view, k->key, &tree, err);
+		if (rc == ZH_ENOENT) {
+			zh_err_init(err);
+			rc = 0;
+		}
+		if (rc == 0)
+			rc = put_key(out, k, &tree, err);
+		zh_buf_release(&tree);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* One parsed record of a snapshot blob; strings point into a copy owned by the reader. */
+struct rec {
+	char tag;
+	char *path; /* dir or key, NUL-terminated (owned) */
+	uint32_t root, view, present;
+	const void *tree;
+	size_t tree_len;
+};
+
+struct reader {
+	const unsigned char *p;
+	size_t n;
+};
+
+static int get_u32(struct reader *r, uint32_t *v)
+{
+	if (r->n < 4)
+		return ZH_EPARSE;
+	*v = (uint32_t)r->p[0] | (uint32_t)r->p[1] << 8 | (uint32_t)r->p[2] << 16 |
+		(uint32_t)r->p[3] << 24;
+	r->p += 4;
+	r->n -= 4;
+	return 0;
+}
+
+static int get_bytes(struct reader *r, const void **p, size_t *n)
+{
+	uint32_t len;
+
+	if (get_u32(r, &len) != 0 || r->n < len)
+		return ZH_EPARSE;
+	*p = r->p;
+	*n = len;
+	r->p += len;
+	r->n -= len;
+	return 0;
+}
+
+/* Next record into *rec (release rec->path with zh_free); ZH_ENOENT at the end. */
+static int next(struct reader *r, struct rec *rec)
+{
+	const void *p;
+	size_t n;
+
+	memset(rec, 0, sizeof(*rec));
+	if (r->n == 0)
+		return ZH_ENOENT;
+	rec->tag = (char)r->p[0];
+	r->p++;
+	r->n--;
+	if (rec->tag == 'D') {
+		if (get_bytes(r, &p, &n) != 0 || get_u32(r, &rec->present) != 0)
+			return ZH_EPARSE;
+	} else if (rec->tag == 'K') {
+		if (get_u32(r, &rec->root) != 0 || get_u32(r, &rec->view) != 0 ||
+			get_bytes(r, &p, &n) != 0 || get_u32(r, &rec->present) != 0 ||
+			get_bytes(r, &rec->tree, &rec->tree_len) != 0)
+			return ZH_EPARSE;
+	} else {
+		return ZH_EPARSE;
+	}
+	rec->path = zh_strndup(p, n);
+	return rec->path == NULL ? ZH_ENOMEM : 0;
+}
+
+static int open_blob(const void *blob, size_t len, struct reader *r, struct zh_err *err)
+{
+	r->p = blob;
+	r->n = len;
+	if (len < 1 || r->p[0] != SNAP_VERSION)
+		return zh_err_set(err, ZH_EPARSE, "component snapshot has an unknown format");
+	r->p++;
+	r->n--;
+	return 0;
+}
+
+enum action { RESTORE, REMOVE, GONE };
+
+static int walk(const void *blob, size_t len, enum action act, const char *backup, int *ret_gone,
+	struct zh_err *err)
+{
+	struct reader r;
+	struct rec rec;
+	int rc, seen_key = 0;
+
+	if ((rc = open_blob(blob, len, &r, err)) != 0)
+		return rc;
+	while ((rc = next(&r, &rec)) == 0) {
+		enum sys_reg_root root = (enum sys_reg_root)rec.root;
+		enum sys_reg_view view = (enum sys_reg_view)rec.view;
+
+		if (rec.tag == 'D' && act == RESTORE && rec.present)
+			rc = copy_tree(backup, rec.path, 1, 0, err);
+		else if (rec.tag == 'D' && act == REMOVE)
+			rc = sys_fs_remove_tree(rec.path, err);
+		else if (rec.tag == 'K' && act == RESTORE && rec.present)
+			rc = zh_regtree_import(root, view, rec.path, rec.tree, rec.tree_len, err);
+		else if (rec.tag == 'K' && (act == REMOVE || (act == RESTORE && !rec.present)))
+			rc = sys_reg_delete_tree(root, rec.path, view, err);
+		else if (rec.tag == 'K' && act == GONE && rec.present && !seen_key) {
+			struct sys_reg_key *k = NULL;
+
+			rc = sys_reg_open(root, rec.path, view, 0, &k, err);
+			sys_reg_close(k);
+			if (rc == 0)
+				*ret_gone = 0;
+		}
+		if (rc == ZH_ENOENT) {
+			zh_err_init(err);
+			rc = 0;
+		}
+		seen_key |= rec.tag == 'K';
+		zh_free(rec.path);
+		if (rc != 0)
+			return rc;
+	}
+	if (rc == ZH_ENOENT)
+		return 0;
+	return zh_err_set(err, rc, "component snapshot is damaged");
+}
+
+int zh_snap_restore(const void *blob, size_t len, const char *backup, struct zh_err *err)
+{
+	return walk(blob, len, RESTORE, backup, NULL, err);
+}
+
+int zh_snap_remove(const void *blob, size_t len, struct zh_err *err)
+{
+	return walk(blob, len, REMOVE, NULL, NULL, err);
+}
+
+int zh_snap_gone(const void *blob, size_t len, struct zh_err *err)
+{
+	int gone = 1;
+
+	if (walk(blob, len, GONE, NULL, &gone, err) != 0)
+		return 0;
+	return gone;
+}
