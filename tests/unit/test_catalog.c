@@ -27,6 +27,8 @@ static void t_builtin(void)
 	T_EQ_INT(cat->nlegacy, 9);
 	T_EQ_STR(cat->legacy[0].display_name, "长江UKey控件 2.00");
 	T_EQ_STR(cat->legacy[0].publisher, "CJPension");
+	T_EQ_INT(cat->legacy[0].nowns, 1);
+	T_EQ_STR(cat->legacy[0].owns[0], "Software\\CJPension\\UKeyCtrl");
 	T_EQ_INT(cat->nsites, 2);
 	T_EQ_STR(cat->sites[0].domain, "cj-pension.com.cn");
 	T_EQ_STR(cat->sites[0].scheme, "https");
@@ -106,6 +108,12 @@ static void t_broken(void)
 			"checks[0].title.en"},
 		{"\"legacy\":[", "\"legacy\":{\"a\":[", "not valid JSON"},
 		{"\"legacy\":[{", "\"legacy\":[7,{", "legacy[0]"},
+		{"\"version\":\">=1.0,<2\"", "\"version\":\"*\",\"owns\":[\"System\\\\X\"]",
+			"legacy[0].owns"},
+		{"\"version\":\">=1.0,<2\"", "\"version\":\"*\",\"owns\":\"Software\\\\X\"",
+			"legacy[0].owns"},
+		{"\"version\":\">=1.0,<2\"", "\"version\":\"*\",\"owns\":[\"Software\\\\X\\\\\"]",
+			"legacy[0].owns"},
 		/* cJSON refuses escaped lone surrogates, and passes raw bad bytes to us. */
 		{"Old Widget", "Old \\udc00 Widget", "not valid JSON"},
 		{"Old Widget", "Old \xff Widget", "display_name': not valid UTF-8"},
