@@ -52,7 +52,7 @@ int verb_pack(struct zh_cli *cli)
 	struct zh_err err;
 	const char *created = NULL, *expires = NULL, *serial = NULL;
 	char *json = NULL, *end = NULL;
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = cli_now();
 	unsigned long long sv;
 	size_t i;
 	int a, code = ZH_EXIT_FAILED;
