@@ -221,13 +221,13 @@ static int plan_remove(const struct zh_arp_hit *h, const char *id, struct zh_pla
 	char zh[600], en[600];
 	size_t i;
 
-	if (h->kind == ZH_UNINST_MSI) {
+	if (h->kind == ZH_UNINST_MSI && h->product_code == NULL) {
 		(void)snprintf(zh, sizeof(zh),
-			"%s：此版本 zhushou 尚不能卸载 MSI 安装的旧控件，请在“添加/删除程序”中卸载",
+			"%s：Windows Installer 登记不完整，请在“添加/删除程序”中卸载",
 			h->display_name);
 		(void)snprintf(en, sizeof(en),
-			"%s: this zhushou cannot remove MSI-installed controls yet; uninstall it "
-			"in Add/Remove Programs",
+			"%s: its Windows Installer entry has no product code; uninstall it in "
+			"Add/Remove Programs",
 			h->display_name);
 		return add_left(p, id, zh, en, err);
 	}
@@ -250,6 +250,9 @@ static int plan_remove(const struct zh_arp_hit *h, const char *id, struct zh_pla
 	s->check_id = id;
 	s->dir = install_dir(h);
 	switch (h->kind) {
+	case ZH_UNINST_MSI:
+		s->cmdline = printf_dup("msiexec.exe /x %s /qn /norestart%s", h->product_code, "");
+		break;
 	case ZH_UNINST_NSIS:
 		/* Without _?= an NSIS uninstaller copies itself away and returns at once. */
 		s->cmdline = printf_dup("\"%s\" /S _?=%s", h->uninstaller, s->dir);
@@ -275,9 +278,12 @@ static int plan_remove(const struct zh_arp_hit *h, const char *id, struct zh_pla
 		return zh_err_set(err, ZH_ENOMEM, "cannot make the plan");
 	s->uninstall.name = h->display_name;
 	s->uninstall.cmdline = s->cmdline;
-	s->uninstall.ok_codes = "0";
+	/* msiexec: 1605 not installed, 1614 uninstalled already, 1641/3010 reboot (DESIGN.md). */
+	s->uninstall.ok_codes = h->kind == ZH_UNINST_MSI ? "0,1605,1614,1641,3010" : "0";
+	s->uninstall.msi_product = h->kind == ZH_UNINST_MSI ? h->product_code : NULL;
 	s->uninstall.timeout_ms = ZH_UNINSTALL_TIMEOUT_MS;
-	s->uninstall.owns.dir = s->dir;
+	if (s->dir != NULL)
+		s->uninstall.owns.dirs[s->uninstall.owns.ndirs++] = s->dir;
 	for (i = 0; i < s->nowned; i++) {
 		s->uninstall.owns.keys[i].root =
 			h->view == ZH_ARP_VIEW_USER ? SYS_REG_HKCU : SYS_REG_HKLM;

@@ -104,6 +104,17 @@ static int put_key(struct zh_buf *out, const struct zh_snap_key *k, const struct
 	return put_bytes(out, tree->data, tree->len, err);
 }
 
+/* backup/dN or backup/fN (zh_free). */
+static char *numbered(const char *backup, char tag, size_t n)
+{
+	size_t len = strlen(backup) + 32;
+	char *p = zh_malloc(len);
+
+	if (p != NULL)
+		(void)snprintf(p, len, "%s/%c%zu", backup, tag, n);
+	return p;
+}
+
 int zh_snap_take(const struct zh_snap_spec *spec, const char *backup, struct zh_buf *out,
 	struct zh_err *err)
 {
@@ -115,14 +126,26 @@ int zh_snap_take(const struct zh_snap_spec *spec, const char *backup, struct zh_
 
 	if ((rc = zh_buf_add(out, &v, 1, err)) != 0)
 		return rc;
-	if (spec->dir != NULL) {
-		if ((rc = sys_fs_stat(spec->dir, &kind, NULL, err)) != 0)
-			return rc;
-		if ((rc = zh_buf_add(out, "D", 1, err)) != 0 ||
-			(rc = put_bytes(out, spec->dir, strlen(spec->dir), err)) != 0 ||
-			(rc = put_u32(out, kind == SYS_FS_DIR, err)) != 0)
-			return rc;
-		if (kind == SYS_FS_DIR && (rc = copy_tree(spec->dir, backup, 0, 0, err)) != 0)
+	for (i = 0; i < spec->ndirs + spec->nfiles; i++) {
+		int is_dir = i < spec->ndirs;
+		const char *path = is_dir ? spec->dirs[i] : spec->files[i - spec->ndirs];
+		char *b = numbered(backup, is_dir ? 'd' : 'f', is_dir ? i : i - spec->ndirs);
+
+		if (b == NULL)
+			return zh_err_set(err, ZH_ENOMEM, "cannot back up '%s'", path);
+		if ((rc = sys_fs_stat(path, &kind, NULL, err)) == 0 &&
+			(rc = zh_buf_add(out, is_dir ? "D" : "F", 1, err)) == 0 &&
+			(rc = put_bytes(out, path, strlen(path), err)) == 0 &&
+			(rc = put_u32(out, kind == (is_dir ? SYS_FS_DIR : SYS_FS_FILE), err)) ==
+				0) {
+			if (is_dir && kind == SYS_FS_DIR)
+				rc = copy_tree(path, b, 0, 0, err);
+			else if (!is_dir && kind == SYS_FS_FILE &&
+				(rc = sys_fs_mkdirs(backup, err)) == 0)
+				rc = zh_file_copy(path, b, err);
+		}
+		zh_free(b);
+		if (rc != 0)
 			return rc;
 	}
 	for (i = 0; i < spec->nkeys; i++) {
@@ -193,7 +216,7 @@ static int next(struct reader *r, struct rec *rec)
 	rec->tag = (char)r->p[0];
 	r->p++;
 	r->n--;
-	if (rec->tag == 'D') {
+	if (rec->tag == 'D' || rec->tag == 'F') {
 		if (get_bytes(r, &p, &n) != 0 || get_u32(r, &rec->present) != 0)
 			return ZH_EPARSE;
 	} else if (rec->tag == 'K') {
@@ -221,11 +244,43 @@ static int open_blob(const void *blob, size_t len, struct reader *r, struct zh_e
 
 enum action { RESTORE, REMOVE, GONE };
 
+/* Copy the backup of one file back if it is missing or different (beside it, then rename). */
+static int restore_file(const char *from, const char *to, struct zh_err *err)
+{
+	char h1[ZH_SHA256_HEX], h2[ZH_SHA256_HEX], *tmp = NULL, *dir;
+	int e1, e2, rc;
+
+	if ((rc = zh_file_sha256_hex(from, h1, &e1, err)) != 0 ||
+		(rc = zh_file_sha256_hex(to, h2, &e2, err)) != 0)
+		return rc;
+	if (!e1 || (e2 && strcmp(h1, h2) == 0))
+		return 0;
+	tmp = zh_malloc(strlen(to) + 16);
+	if (tmp == NULL)
+		return zh_err_set(err, ZH_ENOMEM, "cannot restore '%s'", to);
+	(void)snprintf(tmp, strlen(to) + 16, "%s.zh-restore", to);
+	dir = zh_strdup(to);
+	if (dir != NULL && (strrchr(dir, '\\') != NULL || strrchr(dir, '/') != NULL)) {
+		char *a = strrchr(dir, '\\'), *c = strrchr(dir, '/');
+
+		*(a > c ? a : c) = '\0';
+		(void)sys_fs_mkdirs(dir, NULL);
+	}
+	zh_free(dir);
+	(void)sys_fs_unlink(tmp, NULL);
+	if ((rc = zh_file_copy(from, tmp, err)) == 0)
+		rc = sys_fs_rename(tmp, to, err);
+	zh_free(tmp);
+	return rc;
+}
+
 static int walk(const void *blob, size_t len, enum action act, const char *backup, int *ret_gone,
 	struct zh_err *err)
 {
 	struct reader r;
 	struct rec rec;
+	size_t nd = 0, nf = 0;
+	char *b = NULL;
 	int rc, seen_key = 0;
 
 	if ((rc = open_blob(blob, len, &r, err)) != 0)
@@ -234,9 +289,20 @@ static int walk(const void *blob, size_t len, enum action act, const char *backu
 		enum sys_reg_root root = (enum sys_reg_root)rec.root;
 		enum sys_reg_view view = (enum sys_reg_view)rec.view;
 
+		if (rec.tag == 'D' || rec.tag == 'F') {
+			b = numbered(backup != NULL ? backup : "", rec.tag == 'D' ? 'd' : 'f',
+				rec.tag == 'D' ? nd++ : nf++);
+			if (b == NULL) {
+				rc = zh_err_set(err, ZH_ENOMEM, "cannot restore '%s'", rec.path);
+				zh_free(rec.path);
+				return rc;
+			}
+		}
 		if (rec.tag == 'D' && act == RESTORE && rec.present)
-			rc = copy_tree(backup, rec.path, 1, 0, err);
-		else if (rec.tag == 'D' && act == REMOVE)
+			rc = copy_tree(b, rec.path, 1, 0, err);
+		else if (rec.tag == 'F' && act == RESTORE && rec.present)
+			rc = restore_file(b, rec.path, err);
+		else if ((rec.tag == 'D' || rec.tag == 'F') && act == REMOVE)
 			rc = sys_fs_remove_tree(rec.path, err);
 		else if (rec.tag == 'K' && act == RESTORE && rec.present)
 			rc = zh_regtree_import(root, view, rec.path, rec.tree, rec.tree_len, err);
@@ -256,6 +322,8 @@ static int walk(const void *blob, size_t len, enum action act, const char *backu
 		}
 		seen_key |= rec.tag == 'K';
 		zh_free(rec.path);
+		zh_free(b);
+		b = NULL;
 		if (rc != 0)
 			return rc;
 	}

@@ -6,8 +6,10 @@
  * into a blob, or recorded as absent). Restoring puts every file and key back as it was;
  * removing deletes them all (the orphan case, whose uninstaller is gone).
  *
- * Blob layout (private, versioned by its first byte): 'D' dir, then for each key
- * 'K' root view key present regtree-export; strings and exports are u32-length-prefixed.
+ * Blob layout (private, versioned by its first byte): for each directory 'D' path present,
+ * for each file 'F' path present, for each key 'K' root view key present regtree-export;
+ * strings and exports are u32-length-prefixed. The Nth directory is copied to backup/dN, the
+ * Nth file to backup/fN.
  */
 #ifndef ZH_SNAP_H
 #define ZH_SNAP_H
@@ -19,6 +21,8 @@
 #include "../sys/reg.h"
 
 #define ZH_MAX_SNAP_KEYS 64
+#define ZH_MAX_SNAP_DIRS 8
+#define ZH_MAX_SNAP_FILES 8
 #define ZH_MAX_SNAP_DEPTH 32
 
 struct zh_snap_key {
@@ -28,12 +32,15 @@ struct zh_snap_key {
 };
 
 struct zh_snap_spec {
-	const char *dir; /* install directory, or NULL */
+	const char *dirs[ZH_MAX_SNAP_DIRS]; /* install directories */
+	size_t ndirs;
+	const char *files[ZH_MAX_SNAP_FILES]; /* single files (an MSI's cached package) */
+	size_t nfiles;
 	struct zh_snap_key keys[ZH_MAX_SNAP_KEYS];
 	size_t nkeys;
 };
 
-/* Describe spec into out and copy its directory (if any, and if it exists) into backup. */
+/* Describe spec into out and copy its directories and files (those that exist) into backup. */
 int zh_snap_take(const struct zh_snap_spec *spec, const char *backup, struct zh_buf *out,
 	struct zh_err *err);
 

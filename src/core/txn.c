@@ -24,6 +24,7 @@
 #include "mem.h"
 #include "fileutil.h"
 #include "regtree.h"
+#include "msi.h"
 #include "snap.h"
 #include "../sys/proc.h"
 #include "sign.h"
@@ -965,14 +966,19 @@ int zh_txn_dir_remove(struct zh_txn *t, const char *path, struct zh_err *err)
 int zh_txn_uninstall(struct zh_txn *t, const struct zh_uninstall *u, int *ret_reboot,
 	struct zh_err *err)
 {
+	struct zh_msi_footprint fp;
+	struct zh_snap_spec spec = u->owns;
 	struct zh_jrec r;
 	struct zh_buf snap;
 	char *bdir = NULL;
 	int rc;
 
 	memset(&r, 0, sizeof(r));
+	memset(&fp, 0, sizeof(fp));
 	zh_buf_init(&snap, ZH_MAX_DB_BLOB);
 	*ret_reboot = 0;
+	if (u->msi_product != NULL && (rc = zh_msi_footprint(u->msi_product, &spec, &fp, err)) != 0)
+		goto out;
 	bdir = backup_path(t, t->seq + 1);
 	if (bdir == NULL) {
 		rc = zh_err_set(err, ZH_ENOMEM, "cannot remove '%s'", u->name);
@@ -980,7 +986,7 @@ int zh_txn_uninstall(struct zh_txn *t, const struct zh_uninstall *u, int *ret_re
 	}
 	/* The snapshot comes first: the journal entry must hold it before anything runs. */
 	(void)sys_fs_remove_tree(bdir, NULL);
-	if ((rc = zh_snap_take(&u->owns, bdir, &snap, err)) != 0)
+	if ((rc = zh_snap_take(&spec, bdir, &snap, err)) != 0)
 		goto out;
 	r.kind = "uninst";
 	r.target = (char *)u->name;
@@ -999,6 +1005,7 @@ out:
 	if (rc != 0)
 		zh_err_wrap(err, "removing '%s'", u->name);
 	zh_buf_release(&snap);
+	zh_msi_footprint_release(&fp);
 	zh_free(bdir);
 	return rc;
 }

@@ -93,6 +93,7 @@ struct zh_uninstall {
 	const char *ok_codes; /* exit codes that mean success, "0,3010"; 3010 and 1641 also
 				 mean a reboot is pending */
 	long timeout_ms; /* the uninstaller's process tree is ended after this */
+	const char *msi_product; /* an MSI product code: its registration is kept too */
 	struct zh_snap_spec owns; /* what it owns: install dir, ARP key, its other keys */
 };
 

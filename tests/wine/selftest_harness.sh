@@ -201,7 +201,7 @@ check "32-bit MSI fixture installed below Program Files (x86)" \
 check "64-bit MSI fixture installed below Program Files" \
 	test -f "$(zh_fixture_path cryptokit-enroll-pro)/cryptokit-enroll-pro.dll"
 check "MSI fixture wrote its registry value (32-bit view)" \
-	grep -qx '\[HKEY_LOCAL_MACHINE\\Software\\Wow6432Node\\zh-fixtures\\cfca-chain-15\]' \
+	grep -qx '\[HKEY_LOCAL_MACHINE\\Software\\Wow6432Node\\CFCA\\CertChain\]' \
 	"$work/s-legacy/registry"
 check "Inno-style fixture has its Inno signature values" \
 	grep -q '^"Inno Setup: App Path"=' "$work/s-legacy/registry"
