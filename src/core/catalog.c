@@ -10,6 +10,7 @@
 #include <cJSON.h>
 
 #include "catalog.h"
+#include "certpem.h"
 #include "mem.h"
 #include "text.h"
 #include "version.h"
@@ -212,6 +213,55 @@ static int parse_sites(struct ctx *c, const cJSON *root, struct zh_catalog *cat)
 	return 0;
 }
 
+static int parse_certs(struct ctx *c, const cJSON *root, struct zh_catalog *cat)
+{
+	const cJSON *a, *e;
+	char *pem = NULL, *sha = NULL;
+	int rc, i = 0;
+
+	a = get_array(c, root, "certificates", &rc);
+	if (a == NULL)
+		return rc;
+	cat->certs = zh_calloc((size_t)cJSON_GetArraySize(a), sizeof(*cat->certs));
+	if (cat->certs == NULL)
+		return zh_err_set(c->err, ZH_ENOMEM, "cannot load catalog");
+	cJSON_ArrayForEach(e, a)
+	{
+		struct zh_cert_def *d = &cat->certs[cat->ncerts];
+
+		set_path(c, "certificates", i++);
+		if (!cJSON_IsObject(e))
+			return bad(c, "", "must be an object");
+		cat->ncerts++;
+		if ((rc = get_str(c, e, "id", 1, &d->id)) != 0 || (rc = check_id(c, d->id)) != 0 ||
+			(rc = get_str(c, e, "store", 1, &d->store)) != 0 ||
+			(rc = get_str(c, e, "sha256", 1, &sha)) != 0 ||
+			(rc = get_str(c, e, "pem", 1, &pem)) != 0)
+			goto out;
+		if (strcmp(d->store, "Root") != 0 && strcmp(d->store, "CA") != 0) {
+			rc = bad(c, "store", "must be \"Root\" or \"CA\"");
+			goto out;
+		}
+		if ((rc = zh_cert_from_pem(pem, strlen(pem), &d->cert, NULL)) != 0) {
+			rc = rc == ZH_ENOMEM ? zh_err_set(c->err, rc, "cannot load catalog")
+					     : bad(c, "pem", "not exactly one PEM certificate");
+			goto out;
+		}
+		/* The pin: a catalog whose certificate is not the one it names is refused. */
+		if (!zh_ascii_ieq(sha, d->cert->sha256_hex)) {
+			rc = bad(c, "sha256", "does not match the certificate");
+			goto out;
+		}
+		zh_free(pem);
+		zh_free(sha);
+		pem = sha = NULL;
+	}
+out:
+	zh_free(pem);
+	zh_free(sha);
+	return rc;
+}
+
 static int parse_bypass(struct ctx *c, const cJSON *root, struct zh_catalog *cat)
 {
 	const cJSON *a, *e;
@@ -386,7 +436,7 @@ int zh_catalog_parse(const char *json, size_t len, const char *const *known_prob
 		goto out;
 	c.path[0] = '\0';
 	if ((rc = parse_legacy(&c, root, cat)) != 0 || (rc = parse_sites(&c, root, cat)) != 0 ||
-		(rc = parse_bypass(&c, root, cat)) != 0 ||
+		(rc = parse_bypass(&c, root, cat)) != 0 || (rc = parse_certs(&c, root, cat)) != 0 ||
 		(rc = parse_protocols(&c, root, cat)) != 0 ||
 		(rc = parse_checks(&c, root, known_probes, cat)) != 0)
 		goto out;
@@ -427,6 +477,12 @@ void zh_catalog_free(struct zh_catalog *cat)
 		zh_free(cat->sites[i].scheme);
 	}
 	zh_free(cat->sites);
+	for (i = 0; i < cat->ncerts; i++) {
+		zh_free(cat->certs[i].id);
+		zh_free(cat->certs[i].store);
+		zh_cert_free(cat->certs[i].cert);
+	}
+	zh_free(cat->certs);
 	for (i = 0; i < cat->nbypass; i++)
 		zh_free(cat->bypass[i]);
 	zh_free(cat->bypass);

@@ -43,6 +43,15 @@ struct zh_legacy_def {
 
 #define ZH_MAX_OWNS 16
 
+struct zh_cert;
+
+/* A certificate the PC must trust, verified against its pinned SHA-256 at load. */
+struct zh_cert_def {
+	char *id;
+	char *store; /* "Root" or "CA", in the LocalMachine stores */
+	struct zh_cert *cert; /* parsed: DER, fingerprints, subject */
+};
+
 struct zh_site_def {
 	char *domain; /* "cj-pension.com.cn": the domain and its subdomains */
 	char *scheme; /* "https", "http" or "*" */
@@ -72,6 +81,8 @@ struct zh_catalog {
 	size_t nlegacy;
 	struct zh_site_def *sites;
 	size_t nsites;
+	struct zh_cert_def *certs;
+	size_t ncerts;
 	char **bypass;
 	size_t nbypass;
 	uint32_t proto_require; /* ZH_PROTO_* bits that must be on */

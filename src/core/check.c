@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "check.h"
+#include "certpem.h"
+#include "../sys/certstore.h"
 #include "buf.h"
 #include "mem.h"
 #include "banned.h"
@@ -17,6 +19,7 @@ const char *const zh_probe_names[] = {
 	"trusted_sites",
 	"proxy_bypass",
 	"secure_protocols",
+	"certificates",
 	NULL,
 };
 
@@ -220,10 +223,62 @@ static int verdict_protocols(const struct zh_check_report *rep, enum zh_status *
 	return rc;
 }
 
+static int verdict_certs(const struct zh_check_report *rep, enum zh_status *st, struct detail *d,
+	struct zh_err *err)
+{
+	size_t i, missing = 0;
+	int rc = 0;
+
+	for (i = 0; i < rep->ncerts; i++)
+		missing += !rep->certs[i].present;
+	*st = missing == 0 ? ZH_ST_OK : ZH_ST_FAIL;
+	if (missing == 0) {
+		rc = zh_buf_printf(&d->zh, err, "%zu 个证书均已安装（本地计算机）", rep->ncerts);
+		if (rc == 0)
+			rc = zh_buf_printf(&d->en, err,
+				"all %zu certificates are installed (local computer)", rep->ncerts);
+		return rc;
+	}
+	for (i = 0; i < rep->ncerts && rc == 0; i++) {
+		const struct zh_cert_def *c = rep->certs[i].def;
+
+		if (rep->certs[i].present)
+			continue;
+		rc = zh_buf_printf(&d->zh, err, "%s本地计算机 %s 中缺少 %s（SHA-256 %.16s…）",
+			d->zh.len > 0 ? "\n" : "", c->store, c->cert->subject, c->cert->sha256_hex);
+		if (rc == 0)
+			rc = zh_buf_printf(&d->en, err,
+				"%s%s is missing from LocalMachine %s (SHA-256 %.16s...)",
+				d->en.len > 0 ? "\n" : "", c->cert->subject, c->store,
+				c->cert->sha256_hex);
+	}
+	return rc;
+}
+
+static int probe_certs(struct zh_check_report *rep, struct zh_err *err)
+{
+	const struct zh_catalog *cat = rep->cat;
+	size_t i;
+	int rc;
+
+	rep->certs = zh_calloc(cat->ncerts, sizeof(*rep->certs));
+	if (rep->certs == NULL)
+		return zh_err_set(err, ZH_ENOMEM, "cannot check certificates");
+	rep->ncerts = cat->ncerts;
+	for (i = 0; i < cat->ncerts; i++) {
+		rep->certs[i].def = &cat->certs[i];
+		rc = sys_cert_present(SYS_CERT_LOCAL_MACHINE, cat->certs[i].store,
+			cat->certs[i].cert->sha1, &rep->certs[i].present, err);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
 typedef int (*verdict_fn)(const struct zh_check_report *, enum zh_status *, struct detail *,
 	struct zh_err *);
 
-enum fact { FACT_ARP, FACT_INET };
+enum fact { FACT_ARP, FACT_INET, FACT_CERTS };
 
 static const struct {
 	const char *probe;
@@ -234,6 +289,7 @@ static const struct {
 	{"trusted_sites", FACT_INET, verdict_sites},
 	{"proxy_bypass", FACT_INET, verdict_proxy},
 	{"secure_protocols", FACT_INET, verdict_protocols},
+	{"certificates", FACT_CERTS, verdict_certs},
 };
 
 /* Gather a fact once; a probe error is recorded in *perr and is not fatal. */
@@ -249,7 +305,7 @@ static int gather(struct zh_check_report *rep, enum fact f, struct zh_err *perr,
 			rep->have_arp = rc == 0 ? 1 : -rc;
 		}
 		*ret_ok = rep->have_arp == 1;
-	} else {
+	} else if (f == FACT_INET) {
 		if (!rep->have_inet) {
 			rc = zh_inet_probe(rep->cat, &rep->inet, perr);
 			if (rc == ZH_ENOMEM)
@@ -257,6 +313,14 @@ static int gather(struct zh_check_report *rep, enum fact f, struct zh_err *perr,
 			rep->have_inet = rc == 0 ? 1 : -rc;
 		}
 		*ret_ok = rep->have_inet == 1;
+	} else {
+		if (!rep->have_certs) {
+			rc = probe_certs(rep, perr);
+			if (rc == ZH_ENOMEM)
+				return rc;
+			rep->have_certs = rc == 0 ? 1 : -rc;
+		}
+		*ret_ok = rep->have_certs == 1;
 	}
 	return 0;
 }
@@ -282,7 +346,9 @@ static int run_one(struct zh_check_report *rep, struct zh_check_result *r, struc
 	}
 	if (!ok) {
 		/* The first probe of a fact recorded why; later checks only know its code. */
-		int code = probes[i].fact == FACT_ARP ? -rep->have_arp : -rep->have_inet;
+		int code = probes[i].fact == FACT_ARP ? -rep->have_arp
+			: probes[i].fact == FACT_INET ? -rep->have_inet
+						      : -rep->have_certs;
 
 		r->status = code == ZH_ENOTSUP ? ZH_ST_SKIP : ZH_ST_ERROR;
 		if (r->err.code == 0)
@@ -340,6 +406,7 @@ void zh_check_report_release(struct zh_check_report *rep)
 		zh_arp_scan_release(&rep->arp);
 	if (rep->have_inet == 1)
 		zh_inet_release(&rep->inet);
+	zh_free(rep->certs);
 	memset(rep, 0, sizeof(*rep));
 }
 

@@ -32,6 +32,12 @@ struct zh_check_result {
 	struct zh_err err; /* the probe's error when status is ZH_ST_ERROR */
 };
 
+/* Whether each catalog certificate is in its LocalMachine store. */
+struct zh_cert_state {
+	const struct zh_cert_def *def; /* borrowed */
+	int present;
+};
+
 struct zh_check_report {
 	const struct zh_catalog *cat;
 	struct zh_check_result *results;
@@ -40,6 +46,9 @@ struct zh_check_report {
 	struct zh_arp_scan arp;
 	int have_inet;
 	struct zh_inet_state inet;
+	int have_certs;
+	struct zh_cert_state *certs;
+	size_t ncerts;
 };
 
 /* The probe names this build can run, NULL-terminated (for zh_catalog_parse). */

@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "inet.h"
 #include "mem.h"
+#include "certpem.h"
 #include "text.h"
 #include "banned.h"
 
@@ -300,6 +301,37 @@ static int plan_remove(const struct zh_arp_hit *h, const char *id, struct zh_pla
 	return texts(&s->what, zh, en, err);
 }
 
+static int plan_certs(const struct zh_check_report *rep, const char *id, struct zh_plan *p,
+	struct zh_err *err)
+{
+	char zh[600], en[600];
+	size_t i;
+
+	for (i = 0; i < rep->ncerts; i++) {
+		const struct zh_cert_def *c = rep->certs[i].def;
+		struct zh_step *v;
+
+		if (rep->certs[i].present)
+			continue;
+		v = zh_realloc(p->steps, (p->nsteps + 1) * sizeof(*v));
+		if (v == NULL)
+			return zh_err_set(err, ZH_ENOMEM, "cannot make the plan");
+		p->steps = v;
+		memset(&v[p->nsteps], 0, sizeof(v[0]));
+		v[p->nsteps].kind = ZH_STEP_CERT_ADD;
+		v[p->nsteps].check_id = id;
+		v[p->nsteps].cert = c;
+		p->nsteps++;
+		(void)snprintf(zh, sizeof(zh), "安装证书 %s 到本地计算机 %s", c->cert->subject,
+			c->store);
+		(void)snprintf(en, sizeof(en), "install certificate %s into LocalMachine %s",
+			c->cert->subject, c->store);
+		if (texts(&v[p->nsteps - 1].what, zh, en, err) != 0)
+			return ZH_ENOMEM;
+	}
+	return 0;
+}
+
 static int plan_legacy(const struct zh_check_report *rep, const char *id, struct zh_plan *p,
 	struct zh_err *err)
 {
@@ -331,6 +363,8 @@ int zh_plan_make(const struct zh_check_report *rep, struct zh_plan *plan, struct
 			rc = plan_protocols(rep, id, plan, err);
 		else if (strcmp(probe, "legacy") == 0)
 			rc = plan_legacy(rep, id, plan, err);
+		else if (strcmp(probe, "certificates") == 0)
+			rc = plan_certs(rep, id, plan, err);
 	}
 	if (rc != 0)
 		zh_plan_release(plan);
@@ -350,7 +384,10 @@ int zh_plan_run(const struct zh_plan *plan, struct zh_txn *t,
 
 		if (progress != NULL)
 			progress(s, i, plan->nsteps, ctx);
-		if (s->kind == ZH_STEP_UNINSTALL) {
+		if (s->kind == ZH_STEP_CERT_ADD) {
+			rc = zh_txn_cert_add(t, s->cert->store, s->cert->cert->der,
+				s->cert->cert->len, s->cert->cert->sha1, err);
+		} else if (s->kind == ZH_STEP_UNINSTALL) {
 			rc = zh_txn_uninstall(t, &s->uninstall, &reboot, err);
 			*ret_reboot |= reboot;
 		} else {

@@ -19,6 +19,7 @@
 enum zh_step_kind {
 	ZH_STEP_REG_SET,
 	ZH_STEP_UNINSTALL,
+	ZH_STEP_CERT_ADD,
 };
 
 struct zh_step {
@@ -32,6 +33,8 @@ struct zh_step {
 	enum sys_reg_type type;
 	void *data;
 	size_t len;
+	/* ZH_STEP_CERT_ADD: the certificate (borrowed from the catalog). */
+	const struct zh_cert_def *cert;
 	/* ZH_STEP_UNINSTALL: the component and how to remove it (owned strings). */
 	struct zh_uninstall uninstall;
 	char *cmdline;

@@ -10,6 +10,7 @@
 #include <cJSON.h>
 
 #include "report.h"
+#include "certpem.h"
 #include "mem.h"
 #include "text.h"
 #include "banned.h"
@@ -111,6 +112,32 @@ static int add_inet(cJSON *root, const struct zh_check_report *rep)
 	return 1;
 }
 
+static int add_certs(cJSON *root, const struct zh_check_report *rep)
+{
+	cJSON *arr, *o;
+	size_t i;
+
+	if (rep->have_certs != 1)
+		return 1;
+	arr = cJSON_AddArrayToObject(root, "certificates");
+	if (arr == NULL)
+		return 0;
+	for (i = 0; i < rep->ncerts; i++) {
+		const struct zh_cert_def *c = rep->certs[i].def;
+
+		o = cJSON_CreateObject();
+		if (o == NULL || !cJSON_AddItemToArray(arr, o))
+			return cJSON_Delete(o), 0;
+		if (!add_str(o, "id", c->id) || !add_str(o, "store", c->store) ||
+			!add_str(o, "subject", c->cert->subject) ||
+			!add_str(o, "sha1", c->cert->sha1_hex) ||
+			!add_str(o, "sha256", c->cert->sha256_hex) ||
+			!cJSON_AddBoolToObject(o, "present", rep->certs[i].present))
+			return 0;
+	}
+	return 1;
+}
+
 static int add_checks(cJSON *root, const struct zh_check_report *rep, const char *lang)
 {
 	cJSON *arr = cJSON_AddArrayToObject(root, "checks"), *sum;
@@ -169,7 +196,8 @@ int zh_report_check_json(const struct zh_check_report *rep, const char *lang,
 		!add_str(root, "catalog_version", rep->cat->catalog_version) ||
 		!add_str(root, "lang", lang) ||
 		!cJSON_AddBoolToObject(root, "ok", !zh_check_problems(rep)) ||
-		!add_checks(root, rep, lang) || !add_legacy(root, rep) || !add_inet(root, rep)) {
+		!add_checks(root, rep, lang) || !add_legacy(root, rep) || !add_inet(root, rep) ||
+		!add_certs(root, rep)) {
 		rc = zh_err_set(err, ZH_ENOMEM, "cannot build JSON report");
 		goto out;
 	}

@@ -27,6 +27,7 @@
 #include "msi.h"
 #include "snap.h"
 #include "../sys/proc.h"
+#include "../sys/certstore.h"
 #include "sign.h"
 #include "../sys/fault.h"
 #include "../sys/fs.h"
@@ -639,6 +640,98 @@ static int uninst_intact(const struct zh_jrec *r, struct zh_err *err)
 	return zh_err_set(err, ZH_ECHANGED, "'%s' has been installed again since", r->target);
 }
 
+/*
+ * Certificate entries: target is "<store>|<sha1 hex>" (LocalMachine), new_data (cert.add) or
+ * old_data (cert.del) the DER certificate. Each change is committed to the store before the
+ * op counts as done (certstore.h).
+ */
+static int cert_target(const char *t, char *store, size_t n, uint8_t sha1[20], struct zh_err *err)
+{
+	const char *bar = strchr(t, '|');
+	size_t i;
+
+	if (bar == NULL || (size_t)(bar - t) >= n || strlen(bar + 1) != 40)
+		return zh_err_set(err, ZH_EPARSE, "journal target '%s' is malformed", t);
+	memcpy(store, t, (size_t)(bar - t));
+	store[bar - t] = '\0';
+	for (i = 0; i < 20; i++) {
+		unsigned v = 0;
+
+		if (sscanf(bar + 1 + 2 * i, "%2x", &v) != 1)
+			return zh_err_set(err, ZH_EPARSE, "journal target '%s' is malformed", t);
+		sha1[i] = (uint8_t)v;
+	}
+	return 0;
+}
+
+static int cert_put(const char *target, const void *der, size_t len, struct zh_err *err)
+{
+	char store[16];
+	uint8_t sha1[20];
+	int rc = cert_target(target, store, sizeof(store), sha1, err);
+
+	return rc != 0 ? rc : sys_cert_add(SYS_CERT_LOCAL_MACHINE, store, der, len, err);
+}
+
+static int cert_drop(const char *target, struct zh_err *err)
+{
+	char store[16];
+	uint8_t sha1[20];
+	int rc = cert_target(target, store, sizeof(store), sha1, err);
+
+	if (rc == 0)
+		rc = sys_cert_remove(SYS_CERT_LOCAL_MACHINE, store, sha1, err);
+	if (rc == ZH_ENOENT) {
+		zh_err_init(err);
+		rc = 0;
+	}
+	return rc;
+}
+
+static int cert_is(const char *target, int want, struct zh_err *err)
+{
+	char store[16];
+	uint8_t sha1[20];
+	int present = 0, rc = cert_target(target, store, sizeof(store), sha1, err);
+
+	if (rc == 0)
+		rc = sys_cert_present(SYS_CERT_LOCAL_MACHINE, store, sha1, &present, err);
+	if (rc == 0 && present != want)
+		rc = zh_err_set(err, ZH_ECHANGED, "certificate %s has been %s since", target,
+			want ? "removed" : "added again");
+	return rc;
+}
+
+static int cert_add_run(const struct zh_jrec *r, struct zh_err *err)
+{
+	return cert_put(r->target, r->new_data, r->new_len, err);
+}
+
+static int cert_add_undo(const struct zh_jrec *r, struct zh_err *err)
+{
+	return cert_drop(r->target, err);
+}
+
+static int cert_add_intact(const struct zh_jrec *r, struct zh_err *err)
+{
+	return cert_is(r->target, 1, err);
+}
+
+static int cert_del_run(const struct zh_jrec *r, struct zh_err *err)
+{
+	return cert_drop(r->target, err);
+}
+
+static int cert_del_undo(const struct zh_jrec *r, struct zh_err *err)
+{
+	return cert_put(r->target, r->old_data, r->old_len, err);
+}
+
+static int cert_del_intact(const struct zh_jrec *r, struct zh_err *err)
+{
+	return cert_is(r->target, 0, err);
+}
+
 /* The inverse of an uninstall (a rollback): put the snapshot back; undo removes it again. */
 static int restore_run(const struct zh_jrec *r, struct zh_err *err)
 {
@@ -668,6 +761,8 @@ static const struct op ops[] = {
 	{"dir.remove", dir_remove_run, dir_remove_undo, dir_remove_intact},
 	{"uninst", uninst_run, uninst_undo, uninst_intact},
 	{"restore", restore_run, restore_undo, restore_intact},
+	{"cert.add", cert_add_run, cert_add_undo, cert_add_intact},
+	{"cert.del", cert_del_run, cert_del_undo, cert_del_intact},
 };
 
 static const struct op *find_op(const char *kind, struct zh_err *err)
@@ -1010,6 +1105,34 @@ out:
 	return rc;
 }
 
+int zh_txn_cert_add(struct zh_txn *t, const char *store, const void *der, size_t len,
+	const uint8_t sha1[20], struct zh_err *err)
+{
+	char target[64];
+	struct zh_jrec r;
+	int present = 0, rc;
+	size_t i;
+
+	if (strlen(store) > 8)
+		return zh_err_set(err, ZH_EINVAL, "bad certificate store '%s'", store);
+	i = (size_t)snprintf(target, sizeof(target), "%s|", store);
+	for (; i < strlen(store) + 1 + 40; i += 2)
+		(void)snprintf(target + i, 3, "%02x", sha1[(i - strlen(store) - 1) / 2]);
+	if ((rc = sys_cert_present(SYS_CERT_LOCAL_MACHINE, store, sha1, &present, err)) != 0 ||
+		present)
+		goto out;
+	memset(&r, 0, sizeof(r));
+	r.kind = "cert.add";
+	r.target = target;
+	r.new_data = (void *)der;
+	r.new_len = len;
+	rc = run_op(t, &r, err);
+out:
+	if (rc != 0)
+		zh_err_wrap(err, "adding certificate %s to %s", target, store);
+	return rc;
+}
+
 struct undo_ctx {
 	struct zh_db *db;
 	struct zh_err *err;
@@ -1168,6 +1291,15 @@ static int run_inverse(const struct zh_jrec *r, void *vctx)
 		inv.old_data = r->old_data;
 		inv.old_len = r->old_len;
 		inv.backup = r->backup;
+		return run_op(c->t, &inv, c->err);
+	}
+	if (strcmp(r->kind, "cert.add") == 0 || strcmp(r->kind, "cert.del") == 0) {
+		inv.kind = strcmp(r->kind, "cert.add") == 0 ? "cert.del" : "cert.add";
+		inv.new_data = r->kind[5] == 'a' ? NULL : r->old_data;
+		inv.new_len = r->kind[5] == 'a' ? 0 : r->old_len;
+		inv.old_state = 1;
+		inv.old_data = r->kind[5] == 'a' ? r->new_data : NULL;
+		inv.old_len = r->kind[5] == 'a' ? r->new_len : 0;
 		return run_op(c->t, &inv, c->err);
 	}
 	if (strcmp(r->kind, "dir.create") == 0) {

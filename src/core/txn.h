@@ -86,6 +86,13 @@ int zh_txn_dir_create(struct zh_txn *t, const char *path, struct zh_err *err);
 /* Remove the empty directory path (nothing to do if absent); undo creates it again. */
 int zh_txn_dir_remove(struct zh_txn *t, const char *path, struct zh_err *err);
 
+/*
+ * Add a DER certificate to a LocalMachine store ("Root", "CA") if it is not there; undo
+ * removes it again. sha1 is its thumbprint (the store's key).
+ */
+int zh_txn_cert_add(struct zh_txn *t, const char *store, const void *der, size_t len,
+	const uint8_t sha1[20], struct zh_err *err);
+
 /* Running an uninstaller, or removing an orphan whose uninstaller is gone. */
 struct zh_uninstall {
 	const char *name; /* DisplayName, for messages */

@@ -384,7 +384,10 @@ zh_winrun()
 # certificates only if crypt32 happened to load in the current wineserver session (WINE.md:
 # they are volatile keys). The saved files hold exactly the persistent state, in 15 ms.
 
-# What is normalized, and why. Found by diffing snapshots of an idle prefix taken a minute
+# What is normalized, and why.
+# - registry: HKCU\Software\Wine\WineDbg, which Wine's debugger creates the first time it
+#   starts for any process of the prefix (seen once in a crash sweep, where many Wine
+#   processes end abruptly); it is Wine's, not the PC's. Tests assert exit codes separately. Found by diffing snapshots of an idle prefix taken a minute
 # apart, and around `wine cmd /c exit`, certlist.exe itself, a wininet settings refresh, a GDI
 # font lookup, a run with LANG=zh_CN.UTF-8 and every fixture install: only these changed.
 # - registry: each key's last-write time (regnorm.awk drops it). No value was volatile.
@@ -424,6 +427,7 @@ _zh_snapshot_registry()
 	LC_ALL=C awk -v root=HKEY_LOCAL_MACHINE -v keep='^software(\\\\|$)' \
 		-f "$awk_dir/regnorm.awk" "$WINEPREFIX/system.reg" &&
 		LC_ALL=C awk -v root=HKEY_CURRENT_USER -v keep='^software(\\\\|$)' \
+		-v drop='^software\\\\wine\\\\winedbg(\\\\|$)' \
 		-f "$awk_dir/regnorm.awk" "$WINEPREFIX/user.reg"
 }
 

@@ -58,7 +58,9 @@ while :; do
 	n=$((n + 1))
 	ZHUSHOU_FAULT=crash:$n wine "$ZHUSHOU_EXE" repair --quiet >/dev/null 2>&1 && rc=0 || rc=$?
 	[[ $rc -eq 99 ]] || break
-	zhushou check --quiet >/dev/null 2>&1 || true
+	# The recovering check must itself end normally (0 or 1), never crash.
+	zhushou check --quiet >/dev/null 2>&1 && crc=0 || crc=$?
+	[[ $crc -le 1 ]] || fail "the check after crash:$n exited with $crc"
 	s=$(state_is)
 	case $s in
 	before) befores=$((befores + 1)) ;;

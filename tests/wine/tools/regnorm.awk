@@ -2,8 +2,9 @@
 #
 # regnorm.awk: turns one of Wine's saved registry files (system.reg, user.reg) into the
 # registry part of a harness snapshot. Run with LC_ALL=C (bytes in, bytes out) and
-#   -v root=HKEY_LOCAL_MACHINE -v keep='^software(\\|$)'
-# where keep is a regular expression on the lower-cased, unescaped key path.
+#   -v root=HKEY_LOCAL_MACHINE -v keep='^software(\\|$)' [-v drop=REGEX]
+# where keep is a regular expression on the lower-cased, unescaped key path, and drop (if
+# given) one for keys to leave out although keep matches them.
 #
 # What it changes, and why:
 # - Drops the file header and each key's last-write time (the number after "[key]" and the
@@ -66,7 +67,7 @@ function decode(s,    out, n, i, j, c, h, v)
 	sub(/\] [0-9]+$/, "", name)
 	name = decode(name)
 	gsub(/\\\\/, "\\", name)
-	inkey = (tolower(name) ~ keep)
+	inkey = (tolower(name) ~ keep) && (drop == "" || tolower(name) !~ drop)
 	if (inkey)
 		printf "\n[%s\\%s]\n", root, name
 	next

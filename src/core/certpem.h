@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Certificates the catalog wants in a Windows store (the CFCA chain): parsed from PEM once,
+ * with the fingerprints Windows and people use: SHA-1 (the store's key) and SHA-256 (what the
+ * catalog pins and checks). Implemented with OpenSSL in sign_cert.c.
+ */
+#ifndef ZH_CERTPEM_H
+#define ZH_CERTPEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+#define ZH_SHA1_LEN 20
+
+struct zh_cert {
+	uint8_t *der; /* owned */
+	size_t len;
+	uint8_t sha1[ZH_SHA1_LEN];
+	char sha1_hex[2 * ZH_SHA1_LEN + 1];
+	char sha256_hex[65];
+	char *subject; /* one line, UTF-8, owned */
+};
+
+/* Parse exactly one certificate from PEM into *ret (zh_cert_free). ZH_EPARSE. */
+int zh_cert_from_pem(const char *pem, size_t len, struct zh_cert **ret, struct zh_err *err);
+
+/* NULL is a no-op. */
+void zh_cert_free(struct zh_cert *c);
+
+#endif

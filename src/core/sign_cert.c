@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * PEM certificates for the certificate stores (certpem.h), with OpenSSL: decoding, DER
+ * encoding, fingerprints and the subject as one UTF-8 line.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include "certpem.h"
+#include "mem.h"
+#include "banned.h"
+
+static void hex(const uint8_t *p, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = digits[p[i] >> 4];
+		out[2 * i + 1] = digits[p[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+int zh_cert_from_pem(const char *pem, size_t len, struct zh_cert **ret, struct zh_err *err)
+{
+	struct zh_cert *c = NULL;
+	unsigned char sha256[32], *p;
+	unsigned int n;
+	X509 *x = NULL, *extra = NULL;
+	BIO *bio = NULL, *mem = NULL;
+	BUF_MEM *bm = NULL;
+	int dlen, rc = 0;
+
+	if (len > 64 * 1024 || (bio = BIO_new_mem_buf(pem, (int)len)) == NULL) {
+		rc = zh_err_set(err, ZH_EPARSE, "certificate PEM is too large");
+		goto out;
+	}
+	x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+	ERR_clear_error();
+	extra = x != NULL ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
+	ERR_clear_error();
+	if (x == NULL || extra != NULL) {
+		rc = zh_err_set(err, ZH_EPARSE, "expected exactly one PEM certificate");
+		goto out;
+	}
+	c = zh_calloc(1, sizeof(*c));
+	dlen = i2d_X509(x, NULL);
+	if (c == NULL || dlen <= 0 || (c->der = zh_malloc((size_t)dlen)) == NULL) {
+		rc = zh_err_set(err, ZH_ENOMEM, "cannot encode certificate");
+		goto out;
+	}
+	p = c->der;
+	c->len = (size_t)i2d_X509(x, &p);
+	if (!X509_digest(x, EVP_sha1(), c->sha1, &n) || n != ZH_SHA1_LEN ||
+		!X509_digest(x, EVP_sha256(), sha256, &n) || n != 32) {
+		rc = zh_err_set(err, ZH_EPARSE, "cannot fingerprint certificate");
+		goto out;
+	}
+	hex(c->sha1, ZH_SHA1_LEN, c->sha1_hex);
+	hex(sha256, 32, c->sha256_hex);
+	mem = BIO_new(BIO_s_mem());
+	if (mem == NULL ||
+		X509_NAME_print_ex(mem, X509_get_subject_name(x), 0,
+			XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB) < 0 ||
+		(BIO_get_mem_ptr(mem, &bm), bm == NULL) ||
+		(c->subject = zh_strndup(bm->data, bm->length)) == NULL) {
+		rc = zh_err_set(err, ZH_ENOMEM, "cannot read certificate subject");
+		goto out;
+	}
+	*ret = c;
+	c = NULL;
+out:
+	zh_cert_free(c);
+	BIO_free(mem);
+	BIO_free(bio);
+	X509_free(extra);
+	X509_free(x);
+	return rc;
+}
+
+void zh_cert_free(struct zh_cert *c)
+{
+	if (c == NULL)
+		return;
+	zh_free(c->der);
+	zh_free(c->subject);
+	zh_free(c);
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Windows certificate stores (crypt32), by SHA-1 thumbprint. Changes are committed
+ * (CERT_STORE_CTRL_COMMIT) before the call returns: WINE.md, docs/wine-notes.md — Wine saves
+ * an add only on close or commit and a delete only on commit. posix: ZH_ENOTSUP.
+ */
+#ifndef ZH_SYS_CERTSTORE_H
+#define ZH_SYS_CERTSTORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/err.h"
+
+enum sys_cert_loc {
+	SYS_CERT_LOCAL_MACHINE,
+	SYS_CERT_CURRENT_USER,
+};
+
+/* Is the certificate with this SHA-1 in store ("Root", "CA", "My")? *ret_present 0/1. */
+int sys_cert_present(enum sys_cert_loc loc, const char *store, const uint8_t sha1[20],
+	int *ret_present, struct zh_err *err);
+
+/* Add the DER certificate to store (an identical one already there is fine). */
+int sys_cert_add(enum sys_cert_loc loc, const char *store, const void *der, size_t len,
+	struct zh_err *err);
+
+/* Remove the certificate with this SHA-1 from store; ZH_ENOENT if it is not there. */
+int sys_cert_remove(enum sys_cert_loc loc, const char *store, const uint8_t sha1[20],
+	struct zh_err *err);
+
+#endif

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: MIT */
+/* Certificate stores through crypt32; see certstore.h. */
+#include <stdlib.h>
+#include <windows.h>
+#include <wincrypt.h>
+
+#include "../certstore.h"
+#include "../fault.h"
+#include "wstr.h"
+#include "../../core/banned.h"
+
+static HCERTSTORE open_store(enum sys_cert_loc loc, const char *store, int write,
+	struct zh_err *err)
+{
+	wchar_t *w = w_from_utf8(store, err);
+	HCERTSTORE h;
+
+	if (w == NULL)
+		return NULL;
+	h = CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0,
+		(loc == SYS_CERT_LOCAL_MACHINE ? CERT_SYSTEM_STORE_LOCAL_MACHINE
+					       : CERT_SYSTEM_STORE_CURRENT_USER) |
+			(write ? 0 : CERT_STORE_READONLY_FLAG) | CERT_STORE_OPEN_EXISTING_FLAG,
+		w);
+	free(w);
+	if (h == NULL)
+		(void)win_err(err, GetLastError(), "cannot open certificate store", store);
+	return h;
+}
+
+static PCCERT_CONTEXT find(HCERTSTORE h, const uint8_t sha1[20])
+{
+	CRYPT_HASH_BLOB blob = {20, (BYTE *)sha1};
+
+	return CertFindCertificateInStore(h, X509_ASN_ENCODING | PKCS_7_ASN_ENCODING, 0,
+		CERT_FIND_SHA1_HASH, &blob, NULL);
+}
+
+int sys_cert_present(enum sys_cert_loc loc, const char *store, const uint8_t sha1[20],
+	int *ret_present, struct zh_err *err)
+{
+	PCCERT_CONTEXT c;
+	HCERTSTORE h;
+	int rc = ZH_FAULT_CHECK("sys_cert_present", err);
+
+	if (rc != 0)
+		return rc;
+	h = open_store(loc, store, 0, err);
+	if (h == NULL)
+		return err != NULL && err->code != 0 ? err->code : ZH_EIO;
+	c = find(h, sha1);
+	*ret_present = c != NULL;
+	if (c != NULL)
+		CertFreeCertificateContext(c);
+	CertCloseStore(h, 0);
+	return 0;
+}
+
+static int commit_close(HCERTSTORE h, const char *store, struct zh_err *err)
+{
+	int rc = 0;
+
+	if (!CertControlStore(h, 0, CERT_STORE_CTRL_COMMIT, NULL))
+		rc = win_err(err, GetLastError(), "cannot save certificate store", store);
+	if (!CertCloseStore(h, 0) && rc == 0)
+		rc = win_err(err, GetLastError(), "cannot close certificate store", store);
+	return rc;
+}
+
+int sys_cert_add(enum sys_cert_loc loc, const char *store, const void *der, size_t len,
+	struct zh_err *err)
+{
+	HCERTSTORE h;
+	int rc = ZH_FAULT_CHECK("sys_cert_add", err);
+
+	if (rc != 0)
+		return rc;
+	h = open_store(loc, store, 1, err);
+	if (h == NULL)
+		return err != NULL && err->code != 0 ? err->code : ZH_EIO;
+	if (!CertAddEncodedCertificateToStore(h, X509_ASN_ENCODING, der, (DWORD)len,
+		    CERT_STORE_ADD_USE_EXISTING, NULL)) {
+		rc = win_err(err, GetLastError(), "cannot add certificate to", store);
+		CertCloseStore(h, 0);
+		return rc;
+	}
+	return commit_close(h, store, err);
+}
+
+int sys_cert_remove(enum sys_cert_loc loc, const char *store, const uint8_t sha1[20],
+	struct zh_err *err)
+{
+	PCCERT_CONTEXT c;
+	HCERTSTORE h;
+	int rc = ZH_FAULT_CHECK("sys_cert_remove", err);
+
+	if (rc != 0)
+		return rc;
+	h = open_store(loc, store, 1, err);
+	if (h == NULL)
+		return err != NULL && err->code != 0 ? err->code : ZH_EIO;
+	c = find(h, sha1);
+	if (c == NULL) {
+		CertCloseStore(h, 0);
+		return ZH_ENOENT;
+	}
+	/* CertDeleteCertificateFromStore frees the context, success or not. */
+	if (!CertDeleteCertificateFromStore(c)) {
+		rc = win_err(err, GetLastError(), "cannot remove certificate from", store);
+		CertCloseStore(h, 0);
+		return rc;
+	}
+	return commit_close(h, store, err);
+}
