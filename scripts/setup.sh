@@ -13,6 +13,11 @@ packages=(
   zlib1g-dev
   # dependency builds from Debian sources (deps/build.sh)
   dpkg-dev tcl autoconf automake libtool cmake
+  # fuzzing (libFuzzer with ASan + UBSan: a second, clang build directory; scripts/test.sh)
+  clang libclang-rt-14-dev
+  # signed packs: test PKI and signatures with the openssl CLI, hostile corpus in Python,
+  # peak memory of the pack benchmark with /usr/bin/time
+  openssl python3 time
   # the test platform and the vendors' stand-in installers
   wine wine64 nsis wixl msitools
   # windows on screen, Chinese text

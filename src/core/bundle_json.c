@@ -118,9 +118,8 @@ static int parse_file(struct zh_json_ctx *c, const cJSON *o, struct zh_bundle_fi
 		(rc = zh_json_int(c, o, "size", 0, ZH_MAX_FILE_BYTES, &f->size)) != 0 ||
 		(rc = zh_json_str(c, o, "sha256", 1, 64, &hex)) != 0)
 		goto out;
-	if (zh_safepath_check(f->path, strlen(f->path), c->err) != 0) {
+	if ((rc = zh_safepath_check(f->path, strlen(f->path), c->err)) != 0) {
 		zh_err_wrap(c->err, "bundle.json field '%s.path'", c->path);
-		rc = c->err->code;
 		goto out;
 	}
 	if (zh_sha256_unhex(hex, f->sha256) != 0)
@@ -161,9 +160,8 @@ static int parse_step(struct zh_json_ctx *c, const cJSON *o, const struct zh_bun
 				"must be \"app\", \"common_files\", \"system\" or \"programdata\"");
 			goto out;
 		}
-		if (zh_safepath_check(s->dst, strlen(s->dst), c->err) != 0) {
+		if ((rc = zh_safepath_check(s->dst, strlen(s->dst), c->err)) != 0) {
 			zh_err_wrap(c->err, "bundle.json field '%s.dst'", c->path);
-			rc = c->err->code;
 		}
 		goto out;
 	}

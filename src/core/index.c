@@ -32,9 +32,8 @@ static int parse_bundle(struct zh_json_ctx *c, const cJSON *o, struct zh_index_b
 		(rc = zh_json_int(c, o, "size", 1, ZH_MAX_BUNDLE_FILE, &b->size)) != 0 ||
 		(rc = zh_json_str(c, o, "sha256", 1, 64, &hex)) != 0)
 		goto out;
-	if (zh_safepath_check(b->path, strlen(b->path), c->err) != 0) {
+	if ((rc = zh_safepath_check(b->path, strlen(b->path), c->err)) != 0) {
 		zh_err_wrap(c->err, "index.json field '%s.path'", c->path);
-		rc = c->err->code;
 	} else if (!zh_bundle_id_valid(b->id)) {
 		rc = zh_json_field(c, "id", "only a-z, 0-9, '.', '_' and '-' (64 at most)");
 	} else if (!zh_bundle_version_valid(b->version)) {

@@ -25,7 +25,7 @@
 
 #define ZH_MAX_INDEX_JSON (4 * 1024 * 1024)
 #define ZH_MAX_PACK_BUNDLES 1000
-#define ZH_MAX_SERIAL ((uint64_t)9007199254740991) /* 2^53 - 1: exact in JSON numbers */
+#define ZH_MAX_SERIAL ((uint64_t)999999999999999) /* 15 digits: printed exactly by cJSON */
 #define ZH_MAX_SCOPE 64 /* profile id length */
 #define ZH_INDEX_JSON "index.json"
 #define ZH_INDEX_SIG "index.json.sig"

@@ -452,7 +452,8 @@ int zh_pack_read_file(const char *path, const struct zh_pack_opts *o, struct zh_
 		rc = zh_pack_read(zh_ar_file_source, f, what, o, rep, err);
 	else {
 		rep->index_status = rc;
-		(void)snprintf(rep->index_msg, sizeof(rep->index_msg), "%s", err->msg);
+		(void)snprintf(rep->index_msg, sizeof(rep->index_msg), "%s",
+			err != NULL ? err->msg : "");
 	}
 	zh_ar_file_close(f);
 	return rc;
