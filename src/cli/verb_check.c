@@ -54,8 +54,10 @@ static void print_text(const struct zh_cli *cli, const struct zh_check_report *r
 
 		out_printf("%s %s\n", mark(r->status), zh_text_get(&r->def->title, cli->lang));
 		print_indented(zh_text_get(&r->detail, cli->lang), "    ");
-		if (r->status == ZH_ST_FAIL || r->status == ZH_ST_ERROR) {
+		if (r->status == ZH_ST_FAIL || r->status == ZH_ST_ERROR)
 			bad++;
+		if (r->status == ZH_ST_FAIL || r->status == ZH_ST_ERROR ||
+			r->status == ZH_ST_WARN) {
 			out_printf("    %s", ZH_T(cli, "建议：", "advice: "));
 			print_indented(zh_text_get(&r->def->advice, cli->lang), "");
 		}

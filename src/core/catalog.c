@@ -324,6 +324,39 @@ static int parse_protocols(struct ctx *c, const cJSON *root, struct zh_catalog *
 	return 0;
 }
 
+static int parse_environment(struct ctx *c, const cJSON *root, struct zh_catalog *cat)
+{
+	const cJSON *o = cJSON_GetObjectItemCaseSensitive(root, "environment"), *a, *e, *ie;
+	int rc, i = 0;
+
+	if (o == NULL)
+		return 0;
+	(void)snprintf(c->path, sizeof(c->path), "environment");
+	if (!cJSON_IsObject(o))
+		return bad(c, "", "must be an object");
+	ie = cJSON_GetObjectItemCaseSensitive(o, "ie_min");
+	if (ie != NULL && (!cJSON_IsNumber(ie) || ie->valuedouble < 0 || ie->valuedouble > 99))
+		return bad(c, "ie_min", "must be a number from 0 to 99");
+	cat->ie_min = ie != NULL ? (int)ie->valuedouble : 0;
+	a = get_array(c, o, "supported_os", &rc);
+	if (a == NULL)
+		return rc;
+	cat->supported_os = zh_calloc((size_t)cJSON_GetArraySize(a), sizeof(char *));
+	if (cat->supported_os == NULL)
+		return zh_err_set(c->err, ZH_ENOMEM, "cannot load catalog");
+	cJSON_ArrayForEach(e, a)
+	{
+		set_path(c, "environment.supported_os", i++);
+		if (!cJSON_IsString(e) || strlen(e->valuestring) > 64)
+			return bad(c, "", "must be a name such as \"Windows 10\"");
+		cat->supported_os[cat->nsupported_os] = zh_strdup(e->valuestring);
+		if (cat->supported_os[cat->nsupported_os] == NULL)
+			return zh_err_set(c->err, ZH_ENOMEM, "cannot load catalog");
+		cat->nsupported_os++;
+	}
+	return 0;
+}
+
 static int known(const char *const *probes, const char *name)
 {
 	for (; probes != NULL && *probes != NULL; probes++)
@@ -437,6 +470,7 @@ int zh_catalog_parse(const char *json, size_t len, const char *const *known_prob
 	c.path[0] = '\0';
 	if ((rc = parse_legacy(&c, root, cat)) != 0 || (rc = parse_sites(&c, root, cat)) != 0 ||
 		(rc = parse_bypass(&c, root, cat)) != 0 || (rc = parse_certs(&c, root, cat)) != 0 ||
+		(rc = parse_environment(&c, root, cat)) != 0 ||
 		(rc = parse_protocols(&c, root, cat)) != 0 ||
 		(rc = parse_checks(&c, root, known_probes, cat)) != 0)
 		goto out;
@@ -483,6 +517,9 @@ void zh_catalog_free(struct zh_catalog *cat)
 		zh_cert_free(cat->certs[i].cert);
 	}
 	zh_free(cat->certs);
+	for (i = 0; i < cat->nsupported_os; i++)
+		zh_free(cat->supported_os[i]);
+	zh_free(cat->supported_os);
 	for (i = 0; i < cat->nbypass; i++)
 		zh_free(cat->bypass[i]);
 	zh_free(cat->bypass);

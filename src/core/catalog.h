@@ -86,6 +86,9 @@ struct zh_catalog {
 	char **bypass;
 	size_t nbypass;
 	uint32_t proto_require; /* ZH_PROTO_* bits that must be on */
+	char **supported_os; /* "Windows 7", "Windows 10", ... */
+	size_t nsupported_os;
+	int ie_min; /* the lowest IE major version the portal works with, 0: any */
 	struct zh_check_def *checks;
 	size_t nchecks;
 };

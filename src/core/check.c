@@ -20,6 +20,11 @@ const char *const zh_probe_names[] = {
 	"proxy_bypass",
 	"secure_protocols",
 	"certificates",
+	"os",
+	"ie",
+	"browsers",
+	"usb_policy",
+	"reboot_pending",
 	NULL,
 };
 
@@ -255,6 +260,140 @@ static int verdict_certs(const struct zh_check_report *rep, enum zh_status *st, 
 	return rc;
 }
 
+/* A problem is a failure, a warning or only a note, as the catalog's severity says. */
+static enum zh_status problem(const struct zh_check_report *rep, const char *probe)
+{
+	size_t i;
+
+	for (i = 0; i < rep->cat->nchecks; i++)
+		if (strcmp(rep->cat->checks[i].probe, probe) == 0)
+			return rep->cat->checks[i].severity == ZH_SEV_ERROR	 ? ZH_ST_FAIL
+				: rep->cat->checks[i].severity == ZH_SEV_WARNING ? ZH_ST_WARN
+										 : ZH_ST_OK;
+	return ZH_ST_WARN;
+}
+
+static int two(struct detail *d, struct zh_err *err, const char *zh, const char *en)
+{
+	int rc = zh_buf_adds(&d->zh, zh, err);
+
+	return rc != 0 ? rc : zh_buf_adds(&d->en, en, err);
+}
+
+static int verdict_os(const struct zh_check_report *rep, enum zh_status *st, struct detail *d,
+	struct zh_err *err)
+{
+	const char *label = zh_env_os_label(&rep->env);
+	size_t i;
+	int ok = 0, rc;
+
+	for (i = 0; label != NULL && i < rep->cat->nsupported_os; i++)
+		ok |= strcmp(rep->cat->supported_os[i], label) == 0;
+	*st = ok || rep->cat->nsupported_os == 0 ? ZH_ST_OK : problem(rep, "os");
+	rc = zh_buf_printf(&d->zh, err, "%s（%s，版本 %d.%d，内部版本 %u）%s",
+		label != NULL ? label : "未知 Windows", rep->env.os_name ? rep->env.os_name : "?",
+		rep->env.os_major, rep->env.os_minor, (unsigned)rep->env.os_build,
+		ok ? "" : "，不在支持列表中");
+	if (rc == 0)
+		rc = zh_buf_printf(&d->en, err, "%s (%s, version %d.%d, build %u)%s",
+			label != NULL ? label : "unknown Windows",
+			rep->env.os_name ? rep->env.os_name : "?", rep->env.os_major,
+			rep->env.os_minor, (unsigned)rep->env.os_build,
+			ok ? "" : ", not a supported version");
+	return rc;
+}
+
+static int verdict_ie(const struct zh_check_report *rep, enum zh_status *st, struct detail *d,
+	struct zh_err *err)
+{
+	int min = rep->cat->ie_min, v = rep->env.ie_major, rc;
+
+	if (rep->env.ie_version == NULL) {
+		*st = ZH_ST_OK;
+		return two(d, err, "未安装 Internet Explorer（可使用 Chrome 或 Edge）",
+			"Internet Explorer is not installed (Chrome or Edge will do)");
+	}
+	*st = v >= min ? ZH_ST_OK : problem(rep, "ie");
+	rc = zh_buf_printf(&d->zh, err, "Internet Explorer %s%s", rep->env.ie_version,
+		v >= min	 ? ""
+			: v <= 8 ? "：IE8 及以下登录时白屏"
+				 : "：低于 IE10 时业务提交无反应");
+	if (rc == 0)
+		rc = zh_buf_printf(&d->en, err, "Internet Explorer %s%s", rep->env.ie_version,
+			v >= min	 ? ""
+				: v <= 8 ? ": IE8 and older show a white page at login"
+					 : ": below IE10, submitting a form does nothing");
+	return rc;
+}
+
+static int verdict_browsers(const struct zh_check_report *rep, enum zh_status *st, struct detail *d,
+	struct zh_err *err)
+{
+	const struct zh_env_state *e = &rep->env;
+	int rc;
+
+	*st = e->chrome != NULL || e->edge != NULL ? ZH_ST_OK : problem(rep, "browsers");
+	if (e->chrome == NULL && e->edge == NULL)
+		return two(d, err, "未找到 Chrome 或 Edge（推荐使用）",
+			"neither Chrome nor Edge was found (recommended)");
+	rc = zh_buf_printf(&d->zh, err, "%s%s%s%s%s", e->chrome ? "Chrome " : "",
+		e->chrome ? (e->chrome_version ? e->chrome_version : "(版本未知)") : "",
+		e->chrome && e->edge ? "，" : "", e->edge ? "Edge " : "",
+		e->edge ? (e->edge_version ? e->edge_version : "(版本未知)") : "");
+	if (rc == 0)
+		rc = zh_buf_printf(&d->en, err, "%s%s%s%s%s", e->chrome ? "Chrome " : "",
+			e->chrome ? (e->chrome_version ? e->chrome_version : "(version unknown)")
+				  : "",
+			e->chrome && e->edge ? ", " : "", e->edge ? "Edge " : "",
+			e->edge ? (e->edge_version ? e->edge_version : "(version unknown)") : "");
+	return rc;
+}
+
+static int verdict_usb(const struct zh_check_report *rep, enum zh_status *st, struct detail *d,
+	struct zh_err *err)
+{
+	const struct zh_env_state *e = &rep->env;
+	int rc = 0;
+
+	if (!e->usbstor_disabled && !e->cdrom_disabled && !e->removable_denied) {
+		*st = ZH_ST_OK;
+		return two(d, err, "未发现禁用 USB 存储或光驱的策略",
+			"no policy blocks USB storage or the CD-ROM drive");
+	}
+	*st = problem(rep, "usb_policy");
+	if (e->usbstor_disabled)
+		rc = two(d, err, "USB 存储已被禁用（USBSTOR Start=4）。",
+			"USB storage is disabled (USBSTOR Start=4). ");
+	if (rc == 0 && e->cdrom_disabled)
+		rc = two(d, err, "光驱驱动已被禁用（cdrom Start=4）。",
+			"the CD-ROM driver is disabled (cdrom Start=4). ");
+	if (rc == 0 && e->removable_denied)
+		rc = two(d, err, "组策略禁止访问可移动存储/光驱。",
+			"Group Policy denies removable storage / CD-ROM access. ");
+	return rc;
+}
+
+static int verdict_reboot(const struct zh_check_report *rep, enum zh_status *st, struct detail *d,
+	struct zh_err *err)
+{
+	const struct zh_env_state *e = &rep->env;
+	int rc;
+
+	if (!e->reboot_file_ops && !e->reboot_cbs && !e->reboot_wu) {
+		*st = ZH_ST_OK;
+		return two(d, err, "无待重启的操作", "no reboot pending");
+	}
+	*st = problem(rep, "reboot_pending");
+	rc = zh_buf_printf(&d->zh, err, "电脑需要重启：%s%s%s",
+		e->reboot_file_ops ? "有待替换的文件 " : "", e->reboot_cbs ? "系统更新组件 " : "",
+		e->reboot_wu ? "Windows 更新" : "");
+	if (rc == 0)
+		rc = zh_buf_printf(&d->en, err, "a reboot is pending:%s%s%s",
+			e->reboot_file_ops ? " file replacements" : "",
+			e->reboot_cbs ? " servicing" : "", e->reboot_wu ? " Windows Update" : "");
+	return rc;
+}
+
 static int probe_certs(struct zh_check_report *rep, struct zh_err *err)
 {
 	const struct zh_catalog *cat = rep->cat;
@@ -278,7 +417,7 @@ static int probe_certs(struct zh_check_report *rep, struct zh_err *err)
 typedef int (*verdict_fn)(const struct zh_check_report *, enum zh_status *, struct detail *,
 	struct zh_err *);
 
-enum fact { FACT_ARP, FACT_INET, FACT_CERTS };
+enum fact { FACT_ARP, FACT_INET, FACT_CERTS, FACT_ENV };
 
 static const struct {
 	const char *probe;
@@ -290,6 +429,11 @@ static const struct {
 	{"proxy_bypass", FACT_INET, verdict_proxy},
 	{"secure_protocols", FACT_INET, verdict_protocols},
 	{"certificates", FACT_CERTS, verdict_certs},
+	{"os", FACT_ENV, verdict_os},
+	{"ie", FACT_ENV, verdict_ie},
+	{"browsers", FACT_ENV, verdict_browsers},
+	{"usb_policy", FACT_ENV, verdict_usb},
+	{"reboot_pending", FACT_ENV, verdict_reboot},
 };
 
 /* Gather a fact once; a probe error is recorded in *perr and is not fatal. */
@@ -313,6 +457,14 @@ static int gather(struct zh_check_report *rep, enum fact f, struct zh_err *perr,
 			rep->have_inet = rc == 0 ? 1 : -rc;
 		}
 		*ret_ok = rep->have_inet == 1;
+	} else if (f == FACT_ENV) {
+		if (!rep->have_env) {
+			rc = zh_env_probe(&rep->env, perr);
+			if (rc == ZH_ENOMEM)
+				return rc;
+			rep->have_env = rc == 0 ? 1 : -rc;
+		}
+		*ret_ok = rep->have_env == 1;
 	} else {
 		if (!rep->have_certs) {
 			rc = probe_certs(rep, perr);
@@ -348,6 +500,7 @@ static int run_one(struct zh_check_report *rep, struct zh_check_result *r, struc
 		/* The first probe of a fact recorded why; later checks only know its code. */
 		int code = probes[i].fact == FACT_ARP ? -rep->have_arp
 			: probes[i].fact == FACT_INET ? -rep->have_inet
+			: probes[i].fact == FACT_ENV  ? -rep->have_env
 						      : -rep->have_certs;
 
 		r->status = code == ZH_ENOTSUP ? ZH_ST_SKIP : ZH_ST_ERROR;
@@ -407,6 +560,8 @@ void zh_check_report_release(struct zh_check_report *rep)
 	if (rep->have_inet == 1)
 		zh_inet_release(&rep->inet);
 	zh_free(rep->certs);
+	if (rep->have_env == 1)
+		zh_env_release(&rep->env);
 	memset(rep, 0, sizeof(*rep));
 }
 

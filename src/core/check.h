@@ -15,6 +15,7 @@
 #include "arp.h"
 #include "catalog.h"
 #include "err.h"
+#include "envprobe.h"
 #include "inet.h"
 
 enum zh_status {
@@ -46,6 +47,8 @@ struct zh_check_report {
 	struct zh_arp_scan arp;
 	int have_inet;
 	struct zh_inet_state inet;
+	int have_env;
+	struct zh_env_state env;
 	int have_certs;
 	struct zh_cert_state *certs;
 	size_t ncerts;

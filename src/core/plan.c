@@ -365,6 +365,9 @@ int zh_plan_make(const struct zh_check_report *rep, struct zh_plan *plan, struct
 			rc = plan_legacy(rep, id, plan, err);
 		else if (strcmp(probe, "certificates") == 0)
 			rc = plan_certs(rep, id, plan, err);
+		else
+			/* Nothing zhushou changes (policy, versions): its advice is the answer. */
+			rc = add_left(plan, id, r->def->advice.zh, r->def->advice.en, err);
 	}
 	if (rc != 0)
 		zh_plan_release(plan);
