@@ -213,6 +213,46 @@ static int parse_sites(struct ctx *c, const cJSON *root, struct zh_catalog *cat)
 	return 0;
 }
 
+static int host_chars_ok(const char *s, int address)
+{
+	for (; *s != '\0'; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '.' ||
+			    (!address && *s == '-') || (address && *s == ':')))
+			return 0;
+	return 1;
+}
+
+static int parse_hosts(struct ctx *c, const cJSON *root, struct zh_catalog *cat)
+{
+	const cJSON *a, *e;
+	int rc, i = 0;
+
+	a = get_array(c, root, "hosts", &rc);
+	if (a == NULL)
+		return rc;
+	cat->hosts = zh_calloc((size_t)cJSON_GetArraySize(a), sizeof(*cat->hosts));
+	if (cat->hosts == NULL)
+		return zh_err_set(c->err, ZH_ENOMEM, "cannot load catalog");
+	cJSON_ArrayForEach(e, a)
+	{
+		struct zh_host_def *h = &cat->hosts[cat->nhosts];
+
+		set_path(c, "hosts", i++);
+		if (!cJSON_IsObject(e))
+			return bad(c, "", "must be an object");
+		cat->nhosts++;
+		if ((rc = get_str(c, e, "name", 1, &h->name)) != 0 ||
+			(rc = get_str(c, e, "address", 1, &h->address)) != 0)
+			return rc;
+		/* Both go into the hosts file: nothing but a host name and an address. */
+		if (!host_chars_ok(h->name, 0) || strlen(h->name) > 253)
+			return bad(c, "name", "must be a lower-case host name");
+		if (!host_chars_ok(h->address, 1) || strlen(h->address) > 45)
+			return bad(c, "address", "must be an IP address");
+	}
+	return 0;
+}
+
 static int parse_certs(struct ctx *c, const cJSON *root, struct zh_catalog *cat)
 {
 	const cJSON *a, *e;
@@ -470,6 +510,7 @@ int zh_catalog_parse(const char *json, size_t len, const char *const *known_prob
 	c.path[0] = '\0';
 	if ((rc = parse_legacy(&c, root, cat)) != 0 || (rc = parse_sites(&c, root, cat)) != 0 ||
 		(rc = parse_bypass(&c, root, cat)) != 0 || (rc = parse_certs(&c, root, cat)) != 0 ||
+		(rc = parse_hosts(&c, root, cat)) != 0 ||
 		(rc = parse_environment(&c, root, cat)) != 0 ||
 		(rc = parse_protocols(&c, root, cat)) != 0 ||
 		(rc = parse_checks(&c, root, known_probes, cat)) != 0)
@@ -523,6 +564,11 @@ void zh_catalog_free(struct zh_catalog *cat)
 	for (i = 0; i < cat->nbypass; i++)
 		zh_free(cat->bypass[i]);
 	zh_free(cat->bypass);
+	for (i = 0; i < cat->nhosts; i++) {
+		zh_free(cat->hosts[i].name);
+		zh_free(cat->hosts[i].address);
+	}
+	zh_free(cat->hosts);
 	for (i = 0; i < cat->nchecks; i++) {
 		zh_free(cat->checks[i].id);
 		zh_free(cat->checks[i].probe);

@@ -52,6 +52,12 @@ struct zh_cert_def {
 	struct zh_cert *cert; /* parsed: DER, fingerprints, subject */
 };
 
+/* A name the PC must resolve to an address (the local UKEY service's public name). */
+struct zh_host_def {
+	char *name; /* "powerservice.csii.com.cn" */
+	char *address; /* "127.0.0.1" */
+};
+
 struct zh_site_def {
 	char *domain; /* "cj-pension.com.cn": the domain and its subdomains */
 	char *scheme; /* "https", "http" or "*" */
@@ -85,6 +91,8 @@ struct zh_catalog {
 	size_t ncerts;
 	char **bypass;
 	size_t nbypass;
+	struct zh_host_def *hosts;
+	size_t nhosts;
 	uint32_t proto_require; /* ZH_PROTO_* bits that must be on */
 	char **supported_os; /* "Windows 7", "Windows 10", ... */
 	size_t nsupported_os;

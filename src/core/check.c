@@ -25,6 +25,7 @@ const char *const zh_probe_names[] = {
 	"browsers",
 	"usb_policy",
 	"reboot_pending",
+	"hosts",
 	NULL,
 };
 
@@ -394,6 +395,36 @@ static int verdict_reboot(const struct zh_check_report *rep, enum zh_status *st,
 	return rc;
 }
 
+static int verdict_hosts(const struct zh_check_report *rep, enum zh_status *st, struct detail *d,
+	struct zh_err *err)
+{
+	const struct zh_hosts_state *h = &rep->hosts;
+	size_t i;
+	int rc = 0, bad = 0;
+
+	for (i = 0; i < h->nhosts && rc == 0; i++) {
+		const struct zh_host_state *x = &h->hosts[i];
+		int ok = x->mapped != NULL && strcmp(x->mapped, x->def->address) == 0;
+
+		bad += !ok;
+		rc = zh_buf_printf(&d->zh, err, "%s%s → %s%s", i > 0 ? "\n" : "", x->def->name,
+			x->mapped != NULL ? x->mapped : "（hosts 文件中没有）",
+			ok			    ? ""
+				: x->mapped != NULL ? "，应为 "
+						    : "");
+		if (rc == 0 && !ok && x->mapped != NULL)
+			rc = zh_buf_adds(&d->zh, x->def->address, err);
+		if (rc == 0)
+			rc = zh_buf_printf(&d->en, err, "%s%s -> %s%s%s", i > 0 ? "\n" : "",
+				x->def->name,
+				x->mapped != NULL ? x->mapped : "(not in the hosts file)",
+				!ok && x->mapped != NULL ? ", should be " : "",
+				!ok && x->mapped != NULL ? x->def->address : "");
+	}
+	*st = bad == 0 ? ZH_ST_OK : problem(rep, "hosts");
+	return rc;
+}
+
 static int probe_certs(struct zh_check_report *rep, struct zh_err *err)
 {
 	const struct zh_catalog *cat = rep->cat;
@@ -417,7 +448,7 @@ static int probe_certs(struct zh_check_report *rep, struct zh_err *err)
 typedef int (*verdict_fn)(const struct zh_check_report *, enum zh_status *, struct detail *,
 	struct zh_err *);
 
-enum fact { FACT_ARP, FACT_INET, FACT_CERTS, FACT_ENV };
+enum fact { FACT_ARP, FACT_INET, FACT_CERTS, FACT_ENV, FACT_HOSTS };
 
 static const struct {
 	const char *probe;
@@ -434,6 +465,7 @@ static const struct {
 	{"browsers", FACT_ENV, verdict_browsers},
 	{"usb_policy", FACT_ENV, verdict_usb},
 	{"reboot_pending", FACT_ENV, verdict_reboot},
+	{"hosts", FACT_HOSTS, verdict_hosts},
 };
 
 /* Gather a fact once; a probe error is recorded in *perr and is not fatal. */
@@ -457,6 +489,14 @@ static int gather(struct zh_check_report *rep, enum fact f, struct zh_err *perr,
 			rep->have_inet = rc == 0 ? 1 : -rc;
 		}
 		*ret_ok = rep->have_inet == 1;
+	} else if (f == FACT_HOSTS) {
+		if (!rep->have_hosts) {
+			rc = zh_hosts_probe(rep->cat, &rep->hosts, perr);
+			if (rc == ZH_ENOMEM)
+				return rc;
+			rep->have_hosts = rc == 0 ? 1 : -rc;
+		}
+		*ret_ok = rep->have_hosts == 1;
 	} else if (f == FACT_ENV) {
 		if (!rep->have_env) {
 			rc = zh_env_probe(&rep->env, perr);
@@ -498,10 +538,11 @@ static int run_one(struct zh_check_report *rep, struct zh_check_result *r, struc
 	}
 	if (!ok) {
 		/* The first probe of a fact recorded why; later checks only know its code. */
-		int code = probes[i].fact == FACT_ARP ? -rep->have_arp
-			: probes[i].fact == FACT_INET ? -rep->have_inet
-			: probes[i].fact == FACT_ENV  ? -rep->have_env
-						      : -rep->have_certs;
+		int code = probes[i].fact == FACT_ARP  ? -rep->have_arp
+			: probes[i].fact == FACT_INET  ? -rep->have_inet
+			: probes[i].fact == FACT_ENV   ? -rep->have_env
+			: probes[i].fact == FACT_HOSTS ? -rep->have_hosts
+						       : -rep->have_certs;
 
 		r->status = code == ZH_ENOTSUP ? ZH_ST_SKIP : ZH_ST_ERROR;
 		if (r->err.code == 0)
@@ -562,6 +603,8 @@ void zh_check_report_release(struct zh_check_report *rep)
 	zh_free(rep->certs);
 	if (rep->have_env == 1)
 		zh_env_release(&rep->env);
+	if (rep->have_hosts == 1)
+		zh_hosts_release(&rep->hosts);
 	memset(rep, 0, sizeof(*rep));
 }
 

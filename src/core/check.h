@@ -16,6 +16,7 @@
 #include "catalog.h"
 #include "err.h"
 #include "envprobe.h"
+#include "hosts.h"
 #include "inet.h"
 
 enum zh_status {
@@ -47,6 +48,8 @@ struct zh_check_report {
 	struct zh_arp_scan arp;
 	int have_inet;
 	struct zh_inet_state inet;
+	int have_hosts;
+	struct zh_hosts_state hosts;
 	int have_env;
 	struct zh_env_state env;
 	int have_certs;

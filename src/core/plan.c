@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "inet.h"
 #include "mem.h"
+#include "hosts.h"
 #include "certpem.h"
 #include "text.h"
 #include "banned.h"
@@ -332,6 +333,63 @@ static int plan_certs(const struct zh_check_report *rep, const char *id, struct 
 	return 0;
 }
 
+static int plan_hosts(const struct zh_check_report *rep, const char *id, struct zh_plan *p,
+	struct zh_err *err)
+{
+	const struct zh_hosts_state *h = &rep->hosts;
+	struct zh_buf content;
+	struct zh_step *v;
+	char zh[600], en[600];
+	size_t i, missing = 0;
+	int rc = 0;
+
+	for (i = 0; i < h->nhosts && rc == 0; i++) {
+		const struct zh_host_state *x = &h->hosts[i];
+
+		if (x->mapped == NULL) {
+			missing++;
+		} else if (strcmp(x->mapped, x->def->address) != 0) {
+			(void)snprintf(zh, sizeof(zh),
+				"hosts 文件把 %s 指向 %s（应为 %s）：这可能是贵司 IT "
+				"的设置，请联系 IT",
+				x->def->name, x->mapped, x->def->address);
+			(void)snprintf(en, sizeof(en),
+				"the hosts file maps %s to %s (it should be %s): this may be your "
+				"IT "
+				"department's setting, ask them",
+				x->def->name, x->mapped, x->def->address);
+			rc = add_left(p, id, zh, en, err);
+		}
+	}
+	if (rc != 0 || missing == 0)
+		return rc;
+	zh_buf_init(&content, ZH_MAX_HOSTS_FILE + 4096);
+	if ((rc = zh_hosts_fixed(h, &content, err)) != 0)
+		goto out;
+	v = zh_realloc(p->steps, (p->nsteps + 1) * sizeof(*v));
+	if (v == NULL) {
+		rc = zh_err_set(err, ZH_ENOMEM, "cannot make the plan");
+		goto out;
+	}
+	p->steps = v;
+	memset(&v[p->nsteps], 0, sizeof(v[0]));
+	v[p->nsteps].kind = ZH_STEP_FILE_PUT;
+	v[p->nsteps].check_id = id;
+	v[p->nsteps].key = zh_strdup(h->path);
+	v[p->nsteps].len = content.len;
+	v[p->nsteps].data = zh_buf_take(&content);
+	p->nsteps++;
+	if (v[p->nsteps - 1].key == NULL || v[p->nsteps - 1].data == NULL) {
+		rc = zh_err_set(err, ZH_ENOMEM, "cannot make the plan");
+		goto out;
+	}
+	rc = texts(&v[p->nsteps - 1].what, "在 hosts 文件中加入本地 UKEY 服务的地址",
+		"add the local UKEY service's address to the hosts file", err);
+out:
+	zh_buf_release(&content);
+	return rc;
+}
+
 static int plan_legacy(const struct zh_check_report *rep, const char *id, struct zh_plan *p,
 	struct zh_err *err)
 {
@@ -365,6 +423,8 @@ int zh_plan_make(const struct zh_check_report *rep, struct zh_plan *plan, struct
 			rc = plan_legacy(rep, id, plan, err);
 		else if (strcmp(probe, "certificates") == 0)
 			rc = plan_certs(rep, id, plan, err);
+		else if (strcmp(probe, "hosts") == 0)
+			rc = plan_hosts(rep, id, plan, err);
 		else
 			/* Nothing zhushou changes (policy, versions): its advice is the answer. */
 			rc = add_left(plan, id, r->def->advice.zh, r->def->advice.en, err);
@@ -387,7 +447,9 @@ int zh_plan_run(const struct zh_plan *plan, struct zh_txn *t,
 
 		if (progress != NULL)
 			progress(s, i, plan->nsteps, ctx);
-		if (s->kind == ZH_STEP_CERT_ADD) {
+		if (s->kind == ZH_STEP_FILE_PUT) {
+			rc = zh_txn_file_put_data(t, s->key, s->data, s->len, err);
+		} else if (s->kind == ZH_STEP_CERT_ADD) {
 			rc = zh_txn_cert_add(t, s->cert->store, s->cert->cert->der,
 				s->cert->cert->len, s->cert->cert->sha1, err);
 		} else if (s->kind == ZH_STEP_UNINSTALL) {

@@ -20,6 +20,7 @@ enum zh_step_kind {
 	ZH_STEP_REG_SET,
 	ZH_STEP_UNINSTALL,
 	ZH_STEP_CERT_ADD,
+	ZH_STEP_FILE_PUT,
 };
 
 struct zh_step {
@@ -33,6 +34,7 @@ struct zh_step {
 	enum sys_reg_type type;
 	void *data;
 	size_t len;
+	/* ZH_STEP_FILE_PUT: key is the file's path, data/len its new content. */
 	/* ZH_STEP_CERT_ADD: the certificate (borrowed from the catalog). */
 	const struct zh_cert_def *cert;
 	/* ZH_STEP_UNINSTALL: the component and how to remove it (owned strings). */

@@ -970,6 +970,42 @@ out:
 	return rc;
 }
 
+int zh_txn_file_put_data(struct zh_txn *t, const char *path, const void *data, size_t len,
+	struct zh_err *err)
+{
+	struct sys_file *f = NULL;
+	char *src = NULL, *dir = NULL;
+	size_t n;
+	int rc;
+
+	src = backup_path(t, t->seq + 1);
+	if (src == NULL || (dir = dir_of(src)) == NULL) {
+		rc = zh_err_set(err, ZH_ENOMEM, "cannot stage '%s'", path);
+		goto out;
+	}
+	n = strlen(src);
+	/* <seq>.src beside where the op's backup (<seq>) will go: zhushou's own folder. */
+	src = zh_realloc(src, n + 5);
+	if (src == NULL) {
+		rc = zh_err_set(err, ZH_ENOMEM, "cannot stage '%s'", path);
+		goto out;
+	}
+	memcpy(src + n, ".src", 5);
+	(void)sys_fs_unlink(src, NULL);
+	if ((rc = sys_fs_mkdirs(dir, err)) != 0 || (rc = sys_file_create(src, &f, err)) != 0 ||
+		(rc = sys_file_write(f, data, len, err)) != 0 || (rc = sys_file_flush(f, err)) != 0)
+		goto out;
+	rc = sys_file_close(f, err);
+	f = NULL;
+	if (rc == 0)
+		rc = zh_txn_file_put(t, path, src, err);
+out:
+	(void)sys_file_close(f, NULL);
+	zh_free(dir);
+	zh_free(src);
+	return rc;
+}
+
 int zh_txn_file_delete(struct zh_txn *t, const char *path, struct zh_err *err)
 {
 	char oldhex[ZH_SHA256_HEX];

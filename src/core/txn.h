@@ -77,6 +77,13 @@ int zh_txn_reg_delete_tree(struct zh_txn *t, enum sys_reg_root root, enum sys_re
  */
 int zh_txn_file_put(struct zh_txn *t, const char *path, const char *src, struct zh_err *err);
 
+/*
+ * Like zh_txn_file_put, with the new content given as bytes (staged first in the DB
+ * directory's backup folder).
+ */
+int zh_txn_file_put_data(struct zh_txn *t, const char *path, const void *data, size_t len,
+	struct zh_err *err);
+
 /* Delete the file at path (nothing to do if absent), kept in the backup folder for undo. */
 int zh_txn_file_delete(struct zh_txn *t, const char *path, struct zh_err *err);
 

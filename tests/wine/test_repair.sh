@@ -18,12 +18,14 @@ reg add "$IS" /v ProxyServer /t REG_SZ /d 127.0.0.1:7890 /f
 reg add "$IS" /v ProxyOverride /t REG_SZ /d '172.30.*;192.168.*;127.0.0.1' /f
 reg add "$IS" /v SecureProtocols /t REG_DWORD /d 0xA0 /f
 reg add "$D\\example.org" /v https /t REG_DWORD /d 2 /f
+hosts=$WINEPREFIX/drive_c/windows/system32/drivers/etc/hosts
+cp "$hosts" "$zh_t_dir/hosts.before"
 zh_snapshot "$zh_t_dir/before"
 
 expect_eq "check before repair" "$(zhushou_code check)" 1
 zhushou repair --json >"$zh_t_dir/repair.json" || true
 expect_eq "repair's exit code" "$(json "$zh_t_dir/repair.json" 'd["exit_code"]')" 0
-expect_eq "repair ran 4 steps" "$(json "$zh_t_dir/repair.json" 'len(d["steps"])')" 4
+expect_eq "repair ran 5 steps" "$(json "$zh_t_dir/repair.json" 'len(d["steps"])')" 5
 expect_eq "check after repair" "$(zhushou_code check)" 0
 
 expect_eq "ProxyOverride appended once, order kept" "$(regval "$IS" ProxyOverride)" \
@@ -32,6 +34,10 @@ expect_eq "TLS 1.2 added, other bits kept" "$(regval "$IS" SecureProtocols)" 0x8
 expect_eq "https trusted for cj-pension.com.cn" "$(regval "$D\\cj-pension.com.cn" https)" 0x2
 expect_eq "http trusted for cfca.com.cn" "$(regval "$D\\cfca.com.cn" http)" 0x2
 expect_eq "unrelated trusted site untouched" "$(regval "$D\\example.org" https)" 0x2
+# The hosts file: every old byte kept, one line appended.
+printf '127.0.0.1 powerservice.csii.com.cn # zhushou\r\n' | cat "$zh_t_dir/hosts.before" - >"$zh_t_dir/hosts.want"
+if cmp -s "$zh_t_dir/hosts.want" "$hosts"; then ok "hosts: old content kept, the service name appended"; else
+	fail "hosts after repair: $(od -c "$hosts" | head -5)"; fi
 zh_snapshot "$zh_t_dir/after"
 
 # A second repair on a repaired PC is a no-op.
@@ -52,6 +58,8 @@ zh_snapshot "$zh_t_dir/rolled"
 zh_snapshot_diff "$zh_t_dir/before" "$zh_t_dir/rolled" && ok "rollback restored the PC byte for byte" ||
 	fail "rollback left the PC different"
 expect_eq "check after rollback" "$(zhushou_code check)" 1
+cmp -s "$zh_t_dir/hosts.before" "$hosts" && ok "rollback restored the hosts file byte for byte" ||
+	fail "hosts after rollback differs"
 
 # The history shows both, newest first.
 zhushou history --json >"$zh_t_dir/h.json"
