@@ -310,6 +310,68 @@ static void t_bomb(void)
 	free(zeros);
 }
 
+/* Files of a megabyte and more are hashed on a second thread: good, altered, cut, faulted. */
+static void t_large(void)
+{
+	size_t len = 3u << 20, i;
+	unsigned char *big = malloc(len), *bad = malloc(len);
+	struct tzip_ent e[3] = {{"payload/big1.bin", NULL, 0, 0},
+		{"payload/small.txt", readme, sizeof(readme) - 1, 0},
+		{"payload/big2.bin", NULL, 0, TZIP_STORE}};
+	char *m;
+	long n;
+
+	if (!setup() || big == NULL || bad == NULL)
+		return;
+	for (i = 0; i < len; i++)
+		big[i] = (unsigned char)(i * 2654435761u >> 13);
+	e[0].data = e[2].data = big;
+	e[0].len = e[2].len = len;
+	m = tzip_manifest("demo", "1.0", e, 3);
+	T_EQ_INT(tzip_bundle("big.zip", m, &pki.pub, &pki.inter, e, 3), 0);
+	run("big.zip", 0, NULL, "large files");
+	memcpy(bad, big, len);
+	bad[len / 2] ^= 1;
+	e[0].data = bad;
+	T_EQ_INT(tzip_bundle("bad1.zip", m, &pki.pub, &pki.inter, e, 3), 0);
+	run("bad1.zip", ZH_EHASH, "payload/big1.bin", "large file altered");
+	e[0].data = big;
+	e[2].data = bad;
+	T_EQ_INT(tzip_bundle("bad2.zip", m, &pki.pub, &pki.inter, e, 3), 0);
+	run("bad2.zip", ZH_EHASH, "payload/big2.bin", "second large file altered");
+	e[2].data = big;
+	e[2].len = len - 10;
+	T_EQ_INT(tzip_bundle("short.zip", m, &pki.pub, &pki.inter, e, 3), 0);
+	run("short.zip", ZH_ESIZE, "payload/big2.bin", "large file cut");
+#ifdef ZH_FAULTS
+	/* The thread and its semaphores failing to start: a clean error. */
+	for (n = 1; n < 60; n++) {
+		struct zh_bundle_opts o;
+		struct zh_bundle_report rep;
+		struct zh_err err;
+		int rc;
+
+		memset(&o, 0, sizeof(o));
+		o.trust = trust;
+		o.now = (int64_t)time(NULL);
+		zh_err_init(&err);
+		zh_fault_set(ZH_FAULT_FAIL, n, ZH_ENOMEM, 8, 0);
+		rc = zh_bundle_read_file("big.zip", &o, &rep, &err);
+		zh_fault_set(ZH_FAULT_NONE, 0, 0, 0, 0);
+		zh_bundle_report_release(&rep);
+		if (rc == 0)
+			break;
+		T_CHECK(strstr(err.msg, "injected") != NULL);
+	}
+	T_CHECK(n < 60);
+#else
+	(void)n;
+#endif
+	free(m);
+	free(big);
+	free(bad);
+}
+
 /* Extraction below a staging path that makes the whole path longer than 260 characters. */
 static void t_long_path(void)
 {
@@ -536,5 +598,5 @@ static void t_faults(void)
 }
 
 ZH_TESTS(ZH_TEST_ENTRY(t_good), ZH_TEST_ENTRY(t_entries), ZH_TEST_ENTRY(t_listing),
-	ZH_TEST_ENTRY(t_signatures), ZH_TEST_ENTRY(t_bomb), ZH_TEST_ENTRY(t_long_path),
-	ZH_TEST_ENTRY(t_manifest), ZH_TEST_ENTRY(t_faults))
+	ZH_TEST_ENTRY(t_signatures), ZH_TEST_ENTRY(t_bomb), ZH_TEST_ENTRY(t_large),
+	ZH_TEST_ENTRY(t_long_path), ZH_TEST_ENTRY(t_manifest), ZH_TEST_ENTRY(t_faults))
