@@ -11,12 +11,12 @@ import json
 import sys
 
 out, err, code, want_code, want_error, want_text = sys.argv[1:7]
+stderr = open(err, encoding="utf-8", errors="replace").read()
 try:
     doc = json.load(open(out, encoding="utf-8"))
 except ValueError as e:
-    print("output is not JSON: %s" % e)
+    print("output is not JSON (%s); exit %s; stderr: %r" % (e, code, stderr[:600]))
     sys.exit(1)
-stderr = open(err, encoding="utf-8", errors="replace").read()
 if code != want_code:
     print("exit %s, want %s" % (code, want_code))
     sys.exit(1)

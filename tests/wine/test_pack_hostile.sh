@@ -5,7 +5,8 @@
 # prefix. Each case: `verify CASE --json --extract C:\ProgramData\zhushou-staging\CASE` exits 1,
 # the JSON carries the expected ZH_E* code with a message naming the entry, and the staging
 # directory is gone. A snapshot before and after all refusals shows nothing else changed. Then
-# the good packs extract, one of them to a path longer than 260 characters.
+# the good packs extract, one of them to a path longer than 260 characters, and a pack built by
+# zhushou.exe verifies.
 source "$(dirname "$0")/common.sh"
 
 build=$(dirname "$ZHUSHOU_EXE")
@@ -95,5 +96,15 @@ if grep -q 'WARNING: the offline pack.*EXPIRED' "$zh_t_dir/err.txt"; then
 	ok "an expired offline pack accepted with --allow-expired says so loudly"
 else
 	fail "no loud warning for the expired pack: $(cat "$zh_t_dir/err.txt")"
+fi
+# The publisher's side under Wine: pack build from packages/, verified by both builds.
+if wine "$ZHUSHOU_EXE" --lang en pack build "$(winpath "$ZH_SOURCE_ROOT/packages")" \
+	-o "$(winpath "$zh_t_dir/wine-built.zip")" --key "$(winpath "$build/dev-publisher.key")" \
+	--cert "$(winpath "$build/dev-publisher.pem")" --serial 7 --expires +30 >/dev/null &&
+	"$build/zhushou-native" verify "$zh_t_dir/wine-built.zip" >/dev/null &&
+	wine "$ZHUSHOU_EXE" verify "$(winpath "$zh_t_dir/wine-built.zip")" >/dev/null; then
+	ok "pack build under Wine makes a pack both builds verify"
+else
+	fail "pack build under Wine"
 fi
 finish
