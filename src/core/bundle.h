@@ -15,7 +15,8 @@
  * payload, every file checked. On any failure the staging directory has been removed again
  * (it is created by the read and must not exist before), so a refused bundle leaves nothing.
  * A crash in the middle can leave a staging directory behind: callers put staging directories
- * where they clean up on start.
+ * where they clean up on start. Staged files are not flushed: the transaction engine flushes
+ * what it installs from them.
  *
  * What a read refuses, naming the entry (errors in err_codes.h): a signature that is not valid
  * or not trusted (sign.h), a malformed manifest (ZH_EMANIFEST), an unsafe entry name (ZH_EUNSAFE,

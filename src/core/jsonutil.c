@@ -92,6 +92,8 @@ int zh_json_load(struct zh_json_ctx *c, const char *json, size_t len, size_t max
 	if (len > max)
 		return zh_err_set(c->err, ZH_ETOOBIG, "%s is %zu bytes, over the %zu byte limit",
 			c->doc, len, max);
+	if (memchr(json, '\0', len) != NULL)
+		return zh_err_set(c->err, c->code, "%s: NUL byte in the text", c->doc);
 	for (i = 0; i + 6 <= len; i++)
 		if (json[i] == '\\' && json[i + 1] == 'u' && json[i + 2] == '0' &&
 			json[i + 3] == '0' && json[i + 4] == '0' && json[i + 5] == '0')

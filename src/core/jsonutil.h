@@ -36,7 +36,8 @@ int zh_json_dup(struct zh_json_ctx *c, const char *fmt, ...) ZH_FORMAT(2, 3);
 
 /*
  * Parse len bytes (at most max) into *ret_root (free with cJSON_Delete), which must be an
- * object. Text with an escaped NUL (\u0000) is refused: cJSON would cut the string there.
+ * object. Text with a NUL byte or an escaped NUL (\u0000) is refused: cJSON would cut the
+ * string there, and another reader would not.
  */
 int zh_json_load(struct zh_json_ctx *c, const char *json, size_t len, size_t max, cJSON **ret_root);
 
