@@ -102,6 +102,48 @@ char *zh_buf_take(struct zh_buf *b)
 	return d;
 }
 
+int zh_buf_add_u32(struct zh_buf *b, uint32_t v, struct zh_err *err)
+{
+	unsigned char p[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
+		(unsigned char)(v >> 24)};
+
+	return zh_buf_add(b, p, 4, err);
+}
+
+int zh_buf_add_lp(struct zh_buf *b, const void *p, size_t n, struct zh_err *err)
+{
+	int rc;
+
+	if (n > UINT32_MAX)
+		return zh_err_set(err, ZH_ETOOBIG, "record of %zu bytes is too large", n);
+	rc = zh_buf_add_u32(b, (uint32_t)n, err);
+	return rc != 0 ? rc : zh_buf_add(b, p, n, err);
+}
+
+int zh_read_u32(struct zh_reader *r, uint32_t *ret)
+{
+	if (r->n < 4)
+		return ZH_EPARSE;
+	*ret = (uint32_t)r->p[0] | (uint32_t)r->p[1] << 8 | (uint32_t)r->p[2] << 16 |
+		(uint32_t)r->p[3] << 24;
+	r->p += 4;
+	r->n -= 4;
+	return 0;
+}
+
+int zh_read_lp(struct zh_reader *r, const void **ret, size_t *ret_len)
+{
+	uint32_t len;
+
+	if (zh_read_u32(r, &len) != 0 || r->n < len)
+		return ZH_EPARSE;
+	*ret = r->p;
+	*ret_len = len;
+	r->p += len;
+	r->n -= len;
+	return 0;
+}
+
 zh_str zh_str_of(const char *s)
 {
 	zh_str r = {s, s == NULL ? 0 : strlen(s)};

@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "err.h"
 
@@ -35,6 +36,23 @@ int zh_buf_adds(struct zh_buf *b, const char *s, struct zh_err *err);
 int zh_buf_printf(struct zh_buf *b, struct zh_err *err, const char *fmt, ...) ZH_FORMAT(3, 4);
 /* Hand the data to the caller (free with zh_free); the buffer is empty afterwards. */
 char *zh_buf_take(struct zh_buf *b);
+
+/*
+ * zhushou's private binary records (journal blobs): little-endian u32s and u32-length-prefixed
+ * byte strings, appended to a buffer and read back with bounds checks.
+ */
+int zh_buf_add_u32(struct zh_buf *b, uint32_t v, struct zh_err *err);
+int zh_buf_add_lp(struct zh_buf *b, const void *p, size_t n, struct zh_err *err);
+
+struct zh_reader {
+	const unsigned char *p;
+	size_t n;
+};
+
+/* 0, or ZH_EPARSE when the data ends too soon. */
+int zh_read_u32(struct zh_reader *r, uint32_t *ret);
+/* A length-prefixed string: *ret points into the data (not NUL-terminated). */
+int zh_read_lp(struct zh_reader *r, const void **ret, size_t *ret_len);
 
 zh_str zh_str_of(const char *s);
 int zh_str_eq(zh_str a, zh_str b);

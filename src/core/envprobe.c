@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "envprobe.h"
+#include "regread.h"
 #include "mem.h"
 #include "../sys/reg.h"
 #include "banned.h"
@@ -13,42 +14,23 @@
 #define SERVICES "SYSTEM\\CurrentControlSet\\Services"
 #define APP_PATHS "Software\\Microsoft\\Windows\\CurrentVersion\\App Paths"
 
-/* A string value, or NULL; only a missing registry (ZH_ENOTSUP) or memory is an error. */
 static int str(enum sys_reg_root root, const char *path, const char *name, char **ret,
 	struct zh_err *err)
 {
-	struct sys_reg_key *k = NULL;
-	char *s = NULL;
-	int rc;
+	size_t odd = 0;
 
-	*ret = NULL;
-	rc = sys_reg_open(root, path, SYS_REG_VIEW_64, 0, &k, err);
-	if (rc == ZH_ENOTSUP)
-		return rc;
-	zh_err_init(err);
-	if (rc != 0)
-		return 0;
-	rc = sys_reg_get_str(k, name, &s, NULL, NULL);
-	sys_reg_close(k);
-	if (rc == ZH_ENOMEM)
-		return zh_err_set(err, rc, "cannot read '%s'", name);
-	if (rc != 0)
-		return 0;
-	*ret = zh_strdup(s);
-	sys_free(s);
-	return *ret == NULL ? zh_err_set(err, ZH_ENOMEM, "cannot read '%s'", name) : 0;
+	return zh_regread_str(root, path, name, ret, &odd, err);
 }
 
+/* 0 when the DWORD is there (into *ret), else non-zero. */
 static int dword(const char *path, const char *name, uint32_t *ret)
 {
-	struct sys_reg_key *k = NULL;
-	int rc = sys_reg_open(SYS_REG_HKLM, path, SYS_REG_VIEW_64, 0, &k, NULL);
+	size_t odd = 0;
+	int found = 0;
 
-	if (rc == 0) {
-		rc = sys_reg_get_dword(k, name, ret, NULL);
-		sys_reg_close(k);
-	}
-	return rc;
+	return zh_regread_dword(SYS_REG_HKLM, path, name, ret, &found, &odd, NULL) == 0 && found
+		? 0
+		: ZH_ENOENT;
 }
 
 static int key_exists(const char *path)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "inet.h"
+#include "regread.h"
 #include "mem.h"
 #include "text.h"
 #include "../sys/reg.h"
@@ -19,68 +20,6 @@ static enum sys_reg_root root_of(enum zh_hive hive)
 	return hive == ZH_HIVE_HKLM ? SYS_REG_HKLM : SYS_REG_HKCU;
 }
 
-/*
- * Read a DWORD at root\path\name. Absent (key or value) is *ret_found = 0; another type is
- * counted as odd. Only ZH_ENOTSUP and ZH_ENOMEM are errors.
- */
-static int dword_at(enum sys_reg_root root, const char *path, const char *name, uint32_t *ret,
-	int *ret_found, size_t *odd, struct zh_err *err)
-{
-	struct sys_reg_key *k = NULL;
-	struct zh_err e;
-	int rc;
-
-	*ret_found = 0;
-	zh_err_init(&e);
-	rc = sys_reg_open(root, path, SYS_REG_VIEW_64, 0, &k, &e);
-	if (rc == ZH_ENOTSUP || rc == ZH_ENOMEM)
-		return zh_err_set(err, rc, "%s", e.msg);
-	if (rc != 0)
-		return 0;
-	zh_err_init(&e);
-	rc = sys_reg_get_dword(k, name, ret, &e);
-	sys_reg_close(k);
-	if (rc == 0)
-		*ret_found = 1;
-	else if (rc == ZH_EBADTYPE)
-		(*odd)++;
-	else if (rc == ZH_ENOMEM)
-		return zh_err_set(err, rc, "%s", e.msg);
-	return 0;
-}
-
-/* Read a string at root\path\name into *ret (zh_free), NULL when absent or odd. */
-static int str_at(enum sys_reg_root root, const char *path, const char *name, char **ret,
-	size_t *odd, struct zh_err *err)
-{
-	struct sys_reg_key *k = NULL;
-	char *s = NULL;
-	struct zh_err e;
-	int rc;
-
-	*ret = NULL;
-	zh_err_init(&e);
-	rc = sys_reg_open(root, path, SYS_REG_VIEW_64, 0, &k, &e);
-	if (rc == ZH_ENOTSUP || rc == ZH_ENOMEM)
-		return zh_err_set(err, rc, "%s", e.msg);
-	if (rc != 0)
-		return 0;
-	zh_err_init(&e);
-	rc = sys_reg_get_str(k, name, &s, NULL, &e);
-	sys_reg_close(k);
-	if (rc == ZH_EBADTYPE || rc == ZH_ETOOBIG)
-		(*odd)++;
-	if (rc == ZH_ENOMEM)
-		return zh_err_set(err, rc, "%s", e.msg);
-	if (rc != 0)
-		return 0;
-	*ret = zh_strdup(s);
-	sys_free(s);
-	if (*ret == NULL)
-		return zh_err_set(err, ZH_ENOMEM, "cannot read '%s'", name);
-	return 0;
-}
-
 static int probe_sites(const struct zh_catalog *cat, struct zh_inet_state *st, struct zh_err *err)
 {
 	char path[512];
@@ -88,13 +27,13 @@ static int probe_sites(const struct zh_catalog *cat, struct zh_inet_state *st, s
 	int found, rc;
 	size_t i;
 
-	if ((rc = dword_at(SYS_REG_HKLM, ZH_IS_POLICY_PATH, "Security_HKLM_only", &v, &found,
-		     &st->odd, err)) != 0)
+	if ((rc = zh_regread_dword(SYS_REG_HKLM, ZH_IS_POLICY_PATH, "Security_HKLM_only", &v,
+		     &found, &st->odd, err)) != 0)
 		return rc;
 	st->zone_hive = found && v == 1 ? ZH_HIVE_HKLM : ZH_HIVE_HKCU;
 	/* The Site to Zone Assignment List policy replaces the user's list wholesale. */
 	for (i = 0; i < 2 && !st->zonemap_locked; i++) {
-		if ((rc = dword_at(i == 0 ? SYS_REG_HKLM : SYS_REG_HKCU, ZH_IS_POLICY_PATH,
+		if ((rc = zh_regread_dword(i == 0 ? SYS_REG_HKLM : SYS_REG_HKCU, ZH_IS_POLICY_PATH,
 			     "ListBox_Support_ZoneMapKey", &v, &found, &st->odd, err)) != 0)
 			return rc;
 		st->zonemap_locked = found && v == 1;
@@ -112,12 +51,12 @@ static int probe_sites(const struct zh_catalog *cat, struct zh_inet_state *st, s
 		s->def = &cat->sites[i];
 		(void)snprintf(path, sizeof(path), "%s\\ZoneMap\\Domains\\%s", ZH_IS_PATH,
 			s->def->domain);
-		if ((rc = dword_at(root_of(st->zone_hive), path, scheme, &v, &found, &st->odd,
-			     err)) != 0)
+		if ((rc = zh_regread_dword(root_of(st->zone_hive), path, scheme, &v, &found,
+			     &st->odd, err)) != 0)
 			return rc;
 		if (!found && strcmp(scheme, "*") != 0 &&
-			(rc = dword_at(root_of(st->zone_hive), path, "*", &v, &found, &st->odd,
-				 err)) != 0)
+			(rc = zh_regread_dword(root_of(st->zone_hive), path, "*", &v, &found,
+				 &st->odd, err)) != 0)
 			return rc;
 		s->has_value = found;
 		s->value = found ? v : 0;
@@ -130,8 +69,8 @@ static int probe_sites(const struct zh_catalog *cat, struct zh_inet_state *st, s
 
 			(void)snprintf(path, sizeof(path), "%s\\ZoneMapKey", ZH_IS_POLICY_PATH);
 			(void)snprintf(name, sizeof(name), "%s://*.%s", scheme, s->def->domain);
-			if ((rc = str_at(j == 0 ? SYS_REG_HKLM : SYS_REG_HKCU, path, name, &pol,
-				     &st->odd, err)) != 0)
+			if ((rc = zh_regread_str(j == 0 ? SYS_REG_HKLM : SYS_REG_HKCU, path, name,
+				     &pol, &st->odd, err)) != 0)
 				return rc;
 			s->present = s->by_policy = pol != NULL && strcmp(pol, "2") == 0;
 			zh_free(pol);
@@ -148,16 +87,17 @@ static int probe_proxy(const struct zh_catalog *cat, struct zh_inet_state *st, s
 	int found, rc;
 	size_t i;
 
-	if ((rc = dword_at(SYS_REG_HKLM, ZH_IS_POLICY_PATH, "ProxySettingsPerUser", &v, &found,
-		     &st->odd, err)) != 0)
+	if ((rc = zh_regread_dword(SYS_REG_HKLM, ZH_IS_POLICY_PATH, "ProxySettingsPerUser", &v,
+		     &found, &st->odd, err)) != 0)
 		return rc;
 	st->proxy_hive = found && v == 0 ? ZH_HIVE_HKLM : ZH_HIVE_HKCU;
 	root = root_of(st->proxy_hive);
-	if ((rc = dword_at(root, ZH_IS_PATH, "ProxyEnable", &v, &found, &st->odd, err)) != 0 ||
-		(rc = str_at(root, ZH_IS_PATH, "ProxyServer", &st->proxy_server, &st->odd, err)) !=
+	if ((rc = zh_regread_dword(root, ZH_IS_PATH, "ProxyEnable", &v, &found, &st->odd, err)) !=
 			0 ||
-		(rc = str_at(root, ZH_IS_PATH, "ProxyOverride", &st->proxy_override, &st->odd,
-			 err)) != 0)
+		(rc = zh_regread_str(root, ZH_IS_PATH, "ProxyServer", &st->proxy_server, &st->odd,
+			 err)) != 0 ||
+		(rc = zh_regread_str(root, ZH_IS_PATH, "ProxyOverride", &st->proxy_override,
+			 &st->odd, err)) != 0)
 		return rc;
 	st->proxy_enabled = found && v != 0;
 	st->bypass_present = zh_calloc(cat->nbypass, sizeof(int));
@@ -187,8 +127,8 @@ static int probe_protocols(struct zh_inet_state *st, struct zh_err *err)
 	size_t i;
 
 	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-		if ((rc = dword_at(order[i].root, order[i].path, "SecureProtocols", &v, &found,
-			     &st->odd, err)) != 0)
+		if ((rc = zh_regread_dword(order[i].root, order[i].path, "SecureProtocols", &v,
+			     &found, &st->odd, err)) != 0)
 			return rc;
 		if (found) {
 			st->secure_protocols = v;

@@ -13,24 +13,6 @@
 
 #define REGTREE_VERSION 1
 
-static int put_u32(struct zh_buf *b, uint32_t v, struct zh_err *err)
-{
-	unsigned char p[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
-		(unsigned char)(v >> 24)};
-
-	return zh_buf_add(b, p, 4, err);
-}
-
-static int put_bytes(struct zh_buf *b, const void *p, size_t n, struct zh_err *err)
-{
-	int rc;
-
-	if (n > UINT32_MAX)
-		return zh_err_set(err, ZH_ETOOBIG, "registry data too large to export");
-	rc = put_u32(b, (uint32_t)n, err);
-	return rc != 0 ? rc : zh_buf_add(b, p, n, err);
-}
-
 static char *join(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
@@ -51,11 +33,11 @@ static int put_value(struct zh_buf *out, const char *rel, const char *name, enum
 	int rc;
 
 	if ((rc = zh_buf_add(out, "V", 1, err)) != 0 ||
-		(rc = put_bytes(out, rel, strlen(rel), err)) != 0 ||
-		(rc = put_bytes(out, name, strlen(name), err)) != 0 ||
-		(rc = put_u32(out, (uint32_t)type, err)) != 0)
+		(rc = zh_buf_add_lp(out, rel, strlen(rel), err)) != 0 ||
+		(rc = zh_buf_add_lp(out, name, strlen(name), err)) != 0 ||
+		(rc = zh_buf_add_u32(out, (uint32_t)type, err)) != 0)
 		return rc;
-	return put_bytes(out, data, len, err);
+	return zh_buf_add_lp(out, data, len, err);
 }
 
 static int export_key(struct sys_reg_key *k, const char *rel, int depth, struct zh_buf *out,
@@ -73,7 +55,7 @@ static int export_key(struct sys_reg_key *k, const char *rel, int depth, struct 
 		return zh_err_set(err, ZH_ETOOBIG, "registry tree deeper than %d levels",
 			ZH_MAX_REGTREE_DEPTH);
 	if ((rc = zh_buf_add(out, "K", 1, err)) != 0 ||
-		(rc = put_bytes(out, rel, strlen(rel), err)) != 0)
+		(rc = zh_buf_add_lp(out, rel, strlen(rel), err)) != 0)
 		return rc;
 	for (i = 0;; i++) {
 		rc = sys_reg_value(k, i, &name, &type, &data, &len, err);
@@ -132,44 +114,27 @@ int zh_regtree_export(enum sys_reg_root root, enum sys_reg_view view, const char
 	return rc;
 }
 
-struct reader {
-	const unsigned char *p;
-	size_t n;
-};
-
-static int get_u32(struct reader *r, uint32_t *v)
-{
-	if (r->n < 4)
-		return ZH_EPARSE;
-	*v = (uint32_t)r->p[0] | (uint32_t)r->p[1] << 8 | (uint32_t)r->p[2] << 16 |
-		(uint32_t)r->p[3] << 24;
-	r->p += 4;
-	r->n -= 4;
-	return 0;
-}
-
 /* A length-prefixed string, copied NUL-terminated into *ret (zh_free). */
-static int get_str(struct reader *r, char **ret, const void **ret_raw, size_t *ret_len)
+static int get_str(struct zh_reader *r, char **ret, const void **ret_raw, size_t *ret_len)
 {
-	uint32_t n;
+	const void *p;
+	size_t n;
 
-	if (get_u32(r, &n) != 0 || r->n < n)
+	if (zh_read_lp(r, &p, &n) != 0)
 		return ZH_EPARSE;
 	if (ret_raw != NULL) {
-		*ret_raw = r->p;
+		*ret_raw = p;
 		*ret_len = n;
 	}
-	if (ret != NULL && (*ret = zh_strndup((const char *)r->p, n)) == NULL)
+	if (ret != NULL && (*ret = zh_strndup(p, n)) == NULL)
 		return ZH_ENOMEM;
-	r->p += n;
-	r->n -= n;
 	return 0;
 }
 
 int zh_regtree_import(enum sys_reg_root root, enum sys_reg_view view, const char *key,
 	const void *blob, size_t len, struct zh_err *err)
 {
-	struct reader r = {blob, len};
+	struct zh_reader r = {blob, len};
 	struct sys_reg_key *k = NULL;
 	char *rel = NULL, *name = NULL, *path = NULL;
 	const void *data = NULL;
@@ -190,7 +155,7 @@ int zh_regtree_import(enum sys_reg_root root, enum sys_reg_view view, const char
 		rc = get_str(&r, &rel, NULL, NULL);
 		if (rc == 0 && tag == 'V')
 			rc = get_str(&r, &name, NULL, NULL);
-		if (rc == 0 && tag == 'V' && (rc = get_u32(&r, &type)) == 0)
+		if (rc == 0 && tag == 'V' && (rc = zh_read_u32(&r, &type)) == 0)
 			rc = get_str(&r, NULL, &data, &dlen);
 		if (rc == 0 && tag != 'K' && tag != 'V')
 			rc = ZH_EPARSE;

@@ -15,21 +15,6 @@
 #define SNAP_VERSION 2
 #define ZH_MAX_SNAP_BLOB (16 * 1024 * 1024)
 
-static int put_u32(struct zh_buf *b, uint32_t v, struct zh_err *err)
-{
-	unsigned char p[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
-		(unsigned char)(v >> 24)};
-
-	return zh_buf_add(b, p, 4, err);
-}
-
-static int put_bytes(struct zh_buf *b, const void *p, size_t n, struct zh_err *err)
-{
-	int rc = put_u32(b, (uint32_t)n, err);
-
-	return rc != 0 ? rc : zh_buf_add(b, p, n, err);
-}
-
 static char *join(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
@@ -96,12 +81,12 @@ static int put_key(struct zh_buf *out, const struct zh_snap_key *k, const struct
 	int rc;
 
 	if ((rc = zh_buf_add(out, "K", 1, err)) != 0 ||
-		(rc = put_u32(out, (uint32_t)k->root, err)) != 0 ||
-		(rc = put_u32(out, (uint32_t)k->view, err)) != 0 ||
-		(rc = put_bytes(out, k->key, strlen(k->key), err)) != 0 ||
-		(rc = put_u32(out, tree->len > 0, err)) != 0)
+		(rc = zh_buf_add_u32(out, (uint32_t)k->root, err)) != 0 ||
+		(rc = zh_buf_add_u32(out, (uint32_t)k->view, err)) != 0 ||
+		(rc = zh_buf_add_lp(out, k->key, strlen(k->key), err)) != 0 ||
+		(rc = zh_buf_add_u32(out, tree->len > 0, err)) != 0)
 		return rc;
-	return put_bytes(out, tree->data, tree->len, err);
+	return zh_buf_add_lp(out, tree->data, tree->len, err);
 }
 
 /* backup/dN or backup/fN (zh_free). */
@@ -135,9 +120,9 @@ int zh_snap_take(const struct zh_snap_spec *spec, const char *backup, struct zh_
 			return zh_err_set(err, ZH_ENOMEM, "cannot back up '%s'", path);
 		if ((rc = sys_fs_stat(path, &kind, NULL, err)) == 0 &&
 			(rc = zh_buf_add(out, is_dir ? "D" : "F", 1, err)) == 0 &&
-			(rc = put_bytes(out, path, strlen(path), err)) == 0 &&
-			(rc = put_u32(out, kind == (is_dir ? SYS_FS_DIR : SYS_FS_FILE), err)) ==
-				0) {
+			(rc = zh_buf_add_lp(out, path, strlen(path), err)) == 0 &&
+			(rc = zh_buf_add_u32(out, kind == (is_dir ? SYS_FS_DIR : SYS_FS_FILE),
+				 err)) == 0) {
 			if (is_dir && kind == SYS_FS_DIR)
 				rc = copy_tree(path, b, 0, 0, err);
 			else if (!is_dir && kind == SYS_FS_FILE &&
@@ -175,37 +160,8 @@ struct rec {
 	size_t tree_len;
 };
 
-struct reader {
-	const unsigned char *p;
-	size_t n;
-};
-
-static int get_u32(struct reader *r, uint32_t *v)
-{
-	if (r->n < 4)
-		return ZH_EPARSE;
-	*v = (uint32_t)r->p[0] | (uint32_t)r->p[1] << 8 | (uint32_t)r->p[2] << 16 |
-		(uint32_t)r->p[3] << 24;
-	r->p += 4;
-	r->n -= 4;
-	return 0;
-}
-
-static int get_bytes(struct reader *r, const void **p, size_t *n)
-{
-	uint32_t len;
-
-	if (get_u32(r, &len) != 0 || r->n < len)
-		return ZH_EPARSE;
-	*p = r->p;
-	*n = len;
-	r->p += len;
-	r->n -= len;
-	return 0;
-}
-
 /* Next record into *rec (release rec->path with zh_free); ZH_ENOENT at the end. */
-static int next(struct reader *r, struct rec *rec)
+static int next(struct zh_reader *r, struct rec *rec)
 {
 	const void *p;
 	size_t n;
@@ -217,12 +173,12 @@ static int next(struct reader *r, struct rec *rec)
 	r->p++;
 	r->n--;
 	if (rec->tag == 'D' || rec->tag == 'F') {
-		if (get_bytes(r, &p, &n) != 0 || get_u32(r, &rec->present) != 0)
+		if (zh_read_lp(r, &p, &n) != 0 || zh_read_u32(r, &rec->present) != 0)
 			return ZH_EPARSE;
 	} else if (rec->tag == 'K') {
-		if (get_u32(r, &rec->root) != 0 || get_u32(r, &rec->view) != 0 ||
-			get_bytes(r, &p, &n) != 0 || get_u32(r, &rec->present) != 0 ||
-			get_bytes(r, &rec->tree, &rec->tree_len) != 0)
+		if (zh_read_u32(r, &rec->root) != 0 || zh_read_u32(r, &rec->view) != 0 ||
+			zh_read_lp(r, &p, &n) != 0 || zh_read_u32(r, &rec->present) != 0 ||
+			zh_read_lp(r, &rec->tree, &rec->tree_len) != 0)
 			return ZH_EPARSE;
 	} else {
 		return ZH_EPARSE;
@@ -231,7 +187,7 @@ static int next(struct reader *r, struct rec *rec)
 	return rec->path == NULL ? ZH_ENOMEM : 0;
 }
 
-static int open_blob(const void *blob, size_t len, struct reader *r, struct zh_err *err)
+static int open_blob(const void *blob, size_t len, struct zh_reader *r, struct zh_err *err)
 {
 	r->p = blob;
 	r->n = len;
@@ -277,7 +233,7 @@ static int restore_file(const char *from, const char *to, struct zh_err *err)
 static int walk(const void *blob, size_t len, enum action act, const char *backup, int *ret_gone,
 	struct zh_err *err)
 {
-	struct reader r;
+	struct zh_reader r;
 	struct rec rec;
 	size_t nd = 0, nf = 0;
 	char *b = NULL;
