@@ -350,7 +350,15 @@ zh_winrun()
 	done
 	# winrun always gets --out: the command's output never mixes with the exit code line.
 	file=${keep:-$(mktemp "$TMPDIR/winrun.XXXXXX")} || return 1
+	# Under load Wine now and then fails to start a process at all (CreateProcess of a new
+	# Wine process fails; seen twice in full parallel runs). That is Wine's start-up, not the
+	# command's result: try once more, and say so.
 	code=$(wine "$winrun" "${opts[@]}" --out "$(_zh_winpath "$file")" "$@") || {
+		printf 'zh-wine: zh_winrun: could not start (exit %s), trying once more: %s\n' \
+			"$?" "$*" >&2
+		sleep 1
+		code=$(wine "$winrun" "${opts[@]}" --out "$(_zh_winpath "$file")" "$@")
+	} || {
 		[[ -n $keep ]] || rm -f "$file"
 		_zh_err "winrun could not run: $*"
 		return 1

@@ -29,16 +29,22 @@ zh_snapshot "$zh_t_dir/after"
 reset_to_before()
 {
 	zh_snapshot "$zh_t_dir/now" >/dev/null
-	if ! zh_snapshot_diff "$zh_t_dir/before" "$zh_t_dir/now" >/dev/null; then
-		zhushou rollback >"$zh_t_dir/rollback.out" 2>&1 || true
+	local code tries=0
+
+	while ! zh_snapshot_diff "$zh_t_dir/before" "$zh_t_dir/now" >/dev/null; do
+		# The rollback's own exit code is seen from Windows (zh_winrun); a Wine start-up
+		# failure (no exit code, no output) is tried once more, anything else fails.
+		code=$(zh_winrun --out "$zh_t_dir/rollback.out" "$(winepath -w "$ZHUSHOU_EXE")" \
+			rollback --lang en 2>"$zh_t_dir/rollback.err") || code=none
 		zh_snapshot "$zh_t_dir/now" >/dev/null
-		zh_snapshot_diff "$zh_t_dir/before" "$zh_t_dir/now" >/dev/null || {
-			fail "could not return to the start state ($1)"
-			cat "$zh_t_dir/rollback.out"
-			zh_snapshot_diff "$zh_t_dir/before" "$zh_t_dir/now" | head -20
-			finish
-		}
-	fi
+		tries=$((tries + 1))
+		zh_snapshot_diff "$zh_t_dir/before" "$zh_t_dir/now" >/dev/null && break
+		[[ $code == none && $tries -lt 2 ]] && continue
+		fail "could not return to the start state ($1): rollback exit $code"
+		cat "$zh_t_dir/rollback.out" "$zh_t_dir/rollback.err"
+		zh_snapshot_diff "$zh_t_dir/before" "$zh_t_dir/now" | head -20
+		finish
+	done
 }
 reset_to_before start
 
