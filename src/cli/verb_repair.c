@@ -92,6 +92,21 @@ int verb_repair(struct zh_cli *cli)
 	code = ZH_EXIT_FAILED;
 	if (run_check(cli, cat, &before) != 0)
 		goto out;
+	/* A check that could not read the PC: act on nothing rather than on a guess. */
+	for (size_t i = 0; i < before.nresults; i++) {
+		const struct zh_check_result *r = &before.results[i];
+
+		if (r->status != ZH_ST_ERROR)
+			continue;
+		err_printf("zhushou: %s '%s': %s\n", ZH_T(cli, "无法检测", "cannot check"),
+			zh_text_get(&r->def->title, cli->lang), r->err.msg);
+		err_printf("  %s\n",
+			ZH_T(cli, "未做任何更改；请以管理员身份重试。",
+				"nothing was changed; try again as administrator."));
+		res.failed = 1;
+		res.plan = &plan;
+		goto report;
+	}
 	if ((rc = zh_plan_make(&before, &plan, &err)) != 0) {
 		cli_report_error(cli, &err, NULL, NULL);
 		goto out;

@@ -222,8 +222,13 @@ static int classify(struct sys_reg_key *k, struct zh_arp_hit *h, struct zh_err *
 		goto out;
 	}
 	zh_err_init(&e);
-	if (sys_fs_stat(expanded, &kind, NULL, &e) != 0 || kind == SYS_FS_NONE) {
-		h->kind = kind == SYS_FS_NONE ? ZH_UNINST_ORPHAN : ZH_UNINST_UNKNOWN;
+	/* Orphan only when the file is known to be gone: a failed look is "unknown". */
+	if (sys_fs_stat(expanded, &kind, NULL, &e) != 0) {
+		h->kind = ZH_UNINST_UNKNOWN;
+		goto out;
+	}
+	if (kind == SYS_FS_NONE) {
+		h->kind = ZH_UNINST_ORPHAN;
 		goto out;
 	}
 	if (ends_with_ci(h->key, "_is1") || has_value(k, "Inno Setup: App Path")) {

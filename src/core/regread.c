@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Lenient registry reads for probes: an absent key or value, or a value of another type, is
- * "not set" (odd types are counted), never an error. Only a missing registry (ZH_ENOTSUP)
- * and a lack of memory stop a probe.
+ * "not set" (odd types are counted). Any other failure (access denied, I/O, no registry) is
+ * an error: a probe that cannot tell must not report "not set", or repair would act on it.
  */
 #include <string.h>
 
@@ -24,10 +24,11 @@ int zh_regread_dword(enum sys_reg_root root, const char *path, const char *name,
 	*ret_found = 0;
 	zh_err_init(&e);
 	rc = sys_reg_open(root, path, SYS_REG_VIEW_64, 0, &k, &e);
-	if (rc == ZH_ENOTSUP || rc == ZH_ENOMEM)
-		return zh_err_set(err, rc, "%s", e.msg);
-	if (rc != 0)
+	if (rc == ZH_ENOENT)
 		return 0;
+	/* Any other failure (access, I/O) means "cannot tell", never "not set". */
+	if (rc != 0)
+		return zh_err_set(err, rc, "%s", e.msg);
 	zh_err_init(&e);
 	rc = sys_reg_get_dword(k, name, ret, &e);
 	sys_reg_close(k);
@@ -35,7 +36,7 @@ int zh_regread_dword(enum sys_reg_root root, const char *path, const char *name,
 		*ret_found = 1;
 	else if (rc == ZH_EBADTYPE)
 		(*odd)++;
-	else if (rc == ZH_ENOMEM)
+	else if (rc != ZH_ENOENT)
 		return zh_err_set(err, rc, "%s", e.msg);
 	return 0;
 }
@@ -52,19 +53,22 @@ int zh_regread_str(enum sys_reg_root root, const char *path, const char *name, c
 	*ret = NULL;
 	zh_err_init(&e);
 	rc = sys_reg_open(root, path, SYS_REG_VIEW_64, 0, &k, &e);
-	if (rc == ZH_ENOTSUP || rc == ZH_ENOMEM)
-		return zh_err_set(err, rc, "%s", e.msg);
-	if (rc != 0)
+	if (rc == ZH_ENOENT)
 		return 0;
+	/* Any other failure (access, I/O) means "cannot tell", never "not set". */
+	if (rc != 0)
+		return zh_err_set(err, rc, "%s", e.msg);
 	zh_err_init(&e);
 	rc = sys_reg_get_str(k, name, &s, NULL, &e);
 	sys_reg_close(k);
-	if (rc == ZH_EBADTYPE || rc == ZH_ETOOBIG)
+	if (rc == ZH_EBADTYPE || rc == ZH_ETOOBIG) {
 		(*odd)++;
-	if (rc == ZH_ENOMEM)
-		return zh_err_set(err, rc, "%s", e.msg);
-	if (rc != 0)
 		return 0;
+	}
+	if (rc == ZH_ENOENT)
+		return 0;
+	if (rc != 0)
+		return zh_err_set(err, rc, "%s", e.msg);
 	*ret = zh_strdup(s);
 	sys_free(s);
 	if (*ret == NULL)
