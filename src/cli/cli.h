@@ -10,6 +10,8 @@
 #include "../core/catalog.h"
 #include "../core/db.h"
 #include "../core/err.h"
+#include "../core/install.h"
+#include "../core/pack_read.h"
 #include "../core/txn.h"
 
 enum zh_exit {
@@ -79,6 +81,46 @@ void cli_session_close(struct zh_session *s);
  */
 int64_t cli_now(void);
 
+/* Say loudly that an expired offline pack is used because of --allow-expired (stderr). */
+void cli_warn_expired(const struct zh_cli *cli, const struct zh_index *idx);
+
+/* A verified, extracted offline pack (source.c). */
+struct cli_source {
+	struct zh_trust *trust;
+	struct zh_db_serials serials;
+	struct zh_serial_store store; /* the DB's accepted serials; record through serials.t */
+	char *staging; /* <data dir>\staging */
+	struct zh_pack_report pack;
+};
+
+/*
+ * Verify the pack at path (index flags: --allow-expired) and extract it into the staging
+ * folder; 0, or the exit code after reporting why (nothing changed). Close with
+ * cli_source_close, which removes the staging folder.
+ */
+int cli_source_open(const struct zh_cli *cli, struct zh_session *s, const char *path,
+	unsigned flags, struct cli_source *src);
+/* The verified bundle of component id in the pack, or NULL. */
+const struct zh_pack_item *cli_source_find(const struct cli_source *src, const char *id);
+/* Where component id was extracted (ZH_ENOMEM or 0). */
+int cli_source_dir(const struct cli_source *src, const char *id, char **ret);
+void cli_source_close(struct cli_source *src);
+
+/* The install folders of this PC, from the environment. */
+struct cli_roots {
+	struct zh_install_roots roots;
+	char *app, *common, *system, *data;
+};
+int cli_roots_get(struct cli_roots *r, struct zh_err *err);
+void cli_roots_release(struct cli_roots *r);
+
+/* Commit t (rc 0) or abort it and report why; fills res->exit_code and returns it. */
+struct zh_install_result;
+int cli_txn_finish(const struct zh_cli *cli, struct zh_txn *t, int rc, struct zh_err *err,
+	struct zh_install_result *res);
+/* Print what install or remove did (text, or --json with the fault counts). */
+void cli_install_report(const struct zh_cli *cli, struct zh_install_result *res);
+
 /* The verbs (one file each). */
 int verb_check(struct zh_cli *cli);
 int verb_version(struct zh_cli *cli);
@@ -87,6 +129,8 @@ int verb_history(struct zh_cli *cli);
 int verb_rollback(struct zh_cli *cli);
 int verb_verify(struct zh_cli *cli);
 int verb_pack(struct zh_cli *cli);
+int verb_install(struct zh_cli *cli);
+int verb_remove(struct zh_cli *cli);
 
 /* This program's version (from meson). */
 extern const char zh_version[];

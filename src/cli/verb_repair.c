@@ -131,6 +131,7 @@ int verb_repair(struct zh_cli *cli)
 		}
 		res.txn = zh_txn_id(t);
 		rc = zh_plan_run(&plan, t, on_step, &pc, &res.reboot, &err);
+		res.reboot |= zh_txn_reboot_pending(t);
 		if (rc == 0)
 			rc = zh_txn_commit(t, res.reboot ? ZH_EXIT_REBOOT_REQUIRED : 0, &err);
 		if (rc != 0) {
@@ -176,6 +177,7 @@ report:
 	res.exit_code = code;
 	if (cli->json) {
 		res.fault_points = zh_fault_count();
+		res.change_points = zh_fault_changes();
 		if (zh_report_repair_json(&res, cli->lang, &json, &err) == 0) {
 			out_write(json);
 			out_write("\n");

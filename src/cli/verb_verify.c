@@ -187,7 +187,7 @@ static void print_roots(const struct zh_cli *cli, const struct zh_trust *t)
 		out_printf("  %-12s %s\n  %-12s sha256 %s\n", label, subject, "", fp);
 }
 
-static void warn_expired(const struct zh_cli *cli, const struct zh_index *idx)
+void cli_warn_expired(const struct zh_cli *cli, const struct zh_index *idx)
 {
 	char e[ZH_UTC_LEN];
 
@@ -299,7 +299,7 @@ int verb_verify(struct zh_cli *cli)
 		rc = zh_pack_read_file(path, &po, &prep, &err);
 		doc.pack = &prep;
 		if (prep.expired && prep.index != NULL)
-			warn_expired(cli, prep.index);
+			cli_warn_expired(cli, prep.index);
 	} else {
 		memset(&bo, 0, sizeof(bo));
 		bo.trust = trust;

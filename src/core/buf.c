@@ -120,6 +120,11 @@ int zh_buf_add_lp(struct zh_buf *b, const void *p, size_t n, struct zh_err *err)
 	return rc != 0 ? rc : zh_buf_add(b, p, n, err);
 }
 
+int zh_buf_adds_lp(struct zh_buf *b, const char *s, struct zh_err *err)
+{
+	return zh_buf_add_lp(b, s, strlen(s), err);
+}
+
 int zh_read_u32(struct zh_reader *r, uint32_t *ret)
 {
 	if (r->n < 4)

@@ -43,6 +43,8 @@ char *zh_buf_take(struct zh_buf *b);
  */
 int zh_buf_add_u32(struct zh_buf *b, uint32_t v, struct zh_err *err);
 int zh_buf_add_lp(struct zh_buf *b, const void *p, size_t n, struct zh_err *err);
+/* zh_buf_add_lp of a NUL-terminated string (without the NUL). */
+int zh_buf_adds_lp(struct zh_buf *b, const char *s, struct zh_err *err);
 
 struct zh_reader {
 	const unsigned char *p;

@@ -253,6 +253,7 @@ struct payload {
 	struct zh_sha256 *h;
 	struct hash_pipe *pipe; /* for large files, made on first use */
 	char *last_dir; /* the last directory made below staging */
+	int flush; /* flush each staged file before closing it */
 };
 
 /* Make the directories of name below staging (skipped when the last file had the same ones). */
@@ -352,6 +353,9 @@ static int one_file(struct payload *p, const struct zh_bundle_file *f, const cha
 			"SHA-256 %.16s..., bundle.json lists %.16s...", have, want);
 		goto out;
 	}
+	/* What the transaction engine will move into place must be on disk first. */
+	if (p->flush && out != NULL && (rc = sys_file_flush(out, err)) != 0)
+		goto out;
 	*ret_bytes += got;
 out:
 	/* A file given up half way still closes its digest, so the next one starts afresh. */
@@ -425,8 +429,17 @@ out:
 	return rc;
 }
 
+static int payload_read(struct zh_ar *ar, const struct zh_bundle_manifest *m, const char *what,
+	const char *staging, int flush, int64_t *ret_bytes, struct zh_err *err);
+
 int zh_bundle_payload(struct zh_ar *ar, const struct zh_bundle_manifest *m, const char *what,
 	const char *staging, int64_t *ret_bytes, struct zh_err *err)
+{
+	return payload_read(ar, m, what, staging, 0, ret_bytes, err);
+}
+
+static int payload_read(struct zh_ar *ar, const struct zh_bundle_manifest *m, const char *what,
+	const char *staging, int flush, int64_t *ret_bytes, struct zh_err *err)
 {
 	struct payload p;
 	struct zh_ar_entry e;
@@ -440,6 +453,7 @@ int zh_bundle_payload(struct zh_ar *ar, const struct zh_bundle_manifest *m, cons
 	p.m = m;
 	p.what = what;
 	p.staging = staging;
+	p.flush = flush;
 	p.done = zh_calloc(m->nfiles + 1, 1);
 	if (p.done == NULL) {
 		rc = zh_err_set(err, ZH_ENOMEM, "%s: cannot read the payload", what);
@@ -534,7 +548,7 @@ int zh_bundle_read(zh_ar_source_fn src, void *ctx, const char *what, const struc
 			(rc = write_whole(o->staging, ZH_BUNDLE_SIG, sig, siglen, err)) != 0)
 			goto out;
 	}
-	rc = zh_bundle_payload(ar, rep->manifest, what, o->staging, &rep->bytes, err);
+	rc = payload_read(ar, rep->manifest, what, o->staging, o->flush, &rep->bytes, err);
 out:
 	if (rc != 0 && staged) {
 		zh_err_init(&rm);

@@ -15,8 +15,8 @@
  * payload, every file checked. On any failure the staging directory has been removed again
  * (it is created by the read and must not exist before), so a refused bundle leaves nothing.
  * A crash in the middle can leave a staging directory behind: callers put staging directories
- * where they clean up on start. Staged files are not flushed: the transaction engine flushes
- * what it installs from them.
+ * where they clean up on start. Staged files are flushed when opts.flush asks for it (install
+ * moves them into place).
  *
  * What a read refuses, naming the entry (errors in err_codes.h): a signature that is not valid
  * or not trusted (sign.h), a malformed manifest (ZH_EMANIFEST), an unsafe entry name (ZH_EUNSAFE,
@@ -114,6 +114,7 @@ struct zh_bundle_opts {
 	int64_t now; /* current time, seconds UTC */
 	int64_t fallback_time; /* signing time when the signature has none (0: none) */
 	const char *staging; /* directory to create and extract into; NULL: verify only */
+	int flush; /* flush every staged file (for installing: files are moved into place) */
 	const char *expect_id; /* NULL: any */
 	const char *expect_version; /* NULL: any */
 };

@@ -191,7 +191,7 @@ int zh_db_open(const char *path, unsigned flags, struct zh_db **ret, struct zh_e
 	int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX;
 	int rc;
 
-	if ((rc = ZH_FAULT_CHECK("zh_db_open", err)) != 0)
+	if ((rc = ZH_FAULT_CHANGE("zh_db_open", err)) != 0)
 		return rc;
 	db = zh_calloc(1, sizeof(*db));
 	if (db == NULL || (db->path = zh_strdup(path)) == NULL) {
@@ -266,13 +266,28 @@ int zh_db_meta_set(struct zh_db *db, const char *key, const char *value, struct 
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if ((rc = ZH_FAULT_CHECK("zh_db_meta_set", err)) != 0)
+	if ((rc = ZH_FAULT_CHANGE("zh_db_meta_set", err)) != 0)
 		return rc;
 	if ((rc = prepare(db, "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)", &st,
 		     err)) != 0)
 		return rc;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	rc = step_done(db, st, err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int zh_db_meta_delete(struct zh_db *db, const char *key, struct zh_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = ZH_FAULT_CHANGE("zh_db_meta_delete", err)) != 0)
+		return rc;
+	if ((rc = prepare(db, "DELETE FROM meta WHERE key = ?1", &st, err)) != 0)
+		return rc;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	rc = step_done(db, st, err);
 	sqlite3_finalize(st);
 	return rc;
@@ -287,7 +302,7 @@ int zh_db_txn_new(struct zh_db *db, const char *verb, int64_t undoes, int64_t *r
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if ((rc = ZH_FAULT_CHECK("zh_db_txn_new", err)) != 0)
+	if ((rc = ZH_FAULT_CHANGE("zh_db_txn_new", err)) != 0)
 		return rc;
 	if ((rc = prepare(db,
 		     "INSERT INTO txn (state, verb, started, undoes) VALUES (?1, ?2, " NOW_UTC
@@ -310,7 +325,7 @@ int zh_db_txn_set(struct zh_db *db, int64_t id, enum zh_txn_state state, int exi
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if ((rc = ZH_FAULT_CHECK("zh_db_txn_set", err)) != 0)
+	if ((rc = ZH_FAULT_CHANGE("zh_db_txn_set", err)) != 0)
 		return rc;
 	if ((rc = prepare(db,
 		     "UPDATE txn SET state = ?2, exit_code = ?3, reboot = ?4, "
@@ -464,22 +479,18 @@ static void bind_blob_or_null(sqlite3_stmt *st, int i, const void *p, size_t n)
 		sqlite3_bind_null(st, i);
 }
 
-int zh_db_journal_add(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
-{
-	sqlite3_stmt *st = NULL;
-	int rc;
+#define JOURNAL_INSERT \
+	"INSERT INTO journal (txn, seq, kind, target, name, new_type, new_data, " \
+	"old_state, old_type, old_data, backup, state) " \
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
 
-	if ((rc = ZH_FAULT_CHECK("zh_db_journal_add", err)) != 0)
-		return rc;
+static int journal_insert(struct zh_db *db, sqlite3_stmt *st, const struct zh_jrec *r,
+	struct zh_err *err)
+{
 	if (r->new_len > ZH_MAX_DB_BLOB || r->old_len > ZH_MAX_DB_BLOB)
 		return zh_err_set(err, ZH_ETOOBIG, "journal entry for '%s' is too large",
 			r->target);
-	if ((rc = prepare(db,
-		     "INSERT INTO journal (txn, seq, kind, target, name, new_type, new_data, "
-		     "old_state, old_type, old_data, backup, state) "
-		     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-		     &st, err)) != 0)
-		return rc;
+	sqlite3_reset(st);
 	sqlite3_bind_int64(st, 1, r->txn);
 	sqlite3_bind_int(st, 2, r->seq);
 	sqlite3_bind_text(st, 3, r->kind, -1, SQLITE_STATIC);
@@ -492,6 +503,66 @@ int zh_db_journal_add(struct zh_db *db, const struct zh_jrec *r, struct zh_err *
 	bind_blob_or_null(st, 10, r->old_data, r->old_len);
 	bind_text_or_null(st, 11, r->backup);
 	sqlite3_bind_int(st, 12, r->state);
+	return step_done(db, st, err);
+}
+
+int zh_db_journal_add(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
+{
+	return zh_db_journal_add_many(db, r, 1, err);
+}
+
+/* BEGIN IMMEDIATE; the caller ends with end_write. */
+static int begin_write(struct zh_db *db, struct zh_err *err)
+{
+	return exec(db, "BEGIN IMMEDIATE", err);
+}
+
+/* COMMIT when rc is 0, else ROLLBACK; returns rc or COMMIT's error. */
+static int end_write(struct zh_db *db, int rc, struct zh_err *err)
+{
+	if (rc == 0)
+		return exec(db, "COMMIT", err);
+	(void)exec(db, "ROLLBACK", NULL);
+	return rc;
+}
+
+int zh_db_journal_add_many(struct zh_db *db, const struct zh_jrec *recs, size_t n,
+	struct zh_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int rc;
+
+	if ((rc = ZH_FAULT_CHANGE("zh_db_journal_add", err)) != 0)
+		return rc;
+	if ((rc = prepare(db, JOURNAL_INSERT, &st, err)) != 0)
+		return rc;
+	if (n > 1 && (rc = begin_write(db, err)) != 0) {
+		sqlite3_finalize(st);
+		return rc;
+	}
+	for (i = 0; i < n && rc == 0; i++)
+		rc = journal_insert(db, st, &recs[i], err);
+	sqlite3_finalize(st);
+	return n > 1 ? end_write(db, rc, err) : rc;
+}
+
+int zh_db_journal_mark_range(struct zh_db *db, int64_t txn, int from, int to,
+	enum zh_jstate state, struct zh_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = ZH_FAULT_CHANGE("zh_db_journal_mark", err)) != 0)
+		return rc;
+	if ((rc = prepare(db,
+		     "UPDATE journal SET state = ?4 WHERE txn = ?1 AND seq BETWEEN ?2 AND ?3", &st,
+		     err)) != 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, txn);
+	sqlite3_bind_int(st, 2, from);
+	sqlite3_bind_int(st, 3, to);
+	sqlite3_bind_int(st, 4, state);
 	rc = step_done(db, st, err);
 	sqlite3_finalize(st);
 	return rc;
@@ -500,20 +571,7 @@ int zh_db_journal_add(struct zh_db *db, const struct zh_jrec *r, struct zh_err *
 int zh_db_journal_mark(struct zh_db *db, int64_t txn, int seq, enum zh_jstate state,
 	struct zh_err *err)
 {
-	sqlite3_stmt *st = NULL;
-	int rc;
-
-	if ((rc = ZH_FAULT_CHECK("zh_db_journal_mark", err)) != 0)
-		return rc;
-	if ((rc = prepare(db, "UPDATE journal SET state = ?3 WHERE txn = ?1 AND seq = ?2", &st,
-		     err)) != 0)
-		return rc;
-	sqlite3_bind_int64(st, 1, txn);
-	sqlite3_bind_int(st, 2, seq);
-	sqlite3_bind_int(st, 3, state);
-	rc = step_done(db, st, err);
-	sqlite3_finalize(st);
-	return rc;
+	return zh_db_journal_mark_range(db, txn, seq, seq, state, err);
 }
 
 static char *col_text(sqlite3_stmt *st, int i)
@@ -563,5 +621,219 @@ int zh_db_journal_each(struct zh_db *db, int64_t txn, int reverse,
 	rc = rc == SQLITE_DONE ? 0 : db_error(db, err, rc, "reading the journal");
 out:
 	sqlite3_finalize(st);
+	return rc;
+}
+
+/* --- Components ------------------------------------------------------------------------- */
+
+void zh_db_component_release(struct zh_db_component *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->nfiles; i++)
+		zh_free(c->files[i].path);
+	zh_free(c->files);
+	zh_free(c->id);
+	zh_free(c->version);
+	memset(c, 0, sizeof(*c));
+}
+
+int zh_db_component_get(struct zh_db *db, const char *id, struct zh_db_component *ret,
+	struct zh_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	struct zh_db_file *f;
+	size_t cap = 0;
+	int rc;
+
+	memset(ret, 0, sizeof(*ret));
+	if ((rc = prepare(db, "SELECT version, txn FROM component WHERE id = ?1", &st, err)) != 0)
+		return rc;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		sqlite3_finalize(st);
+		return zh_err_set(err, ZH_ENOENT, "component '%s' is not installed by zhushou", id);
+	}
+	if (rc != SQLITE_ROW) {
+		rc = db_error(db, err, rc, "reading components");
+		sqlite3_finalize(st);
+		return rc;
+	}
+	ret->id = zh_strdup(id);
+	ret->version = zh_strdup((const char *)sqlite3_column_text(st, 0));
+	ret->txn = sqlite3_column_int64(st, 1);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (ret->id == NULL || ret->version == NULL) {
+		rc = zh_err_set(err, ZH_ENOMEM, "cannot read component '%s'", id);
+		goto fail;
+	}
+	if ((rc = prepare(db,
+		     "SELECT path, size, sha256 FROM owned_file WHERE component = ?1 ORDER BY path",
+		     &st, err)) != 0)
+		goto fail;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *hex = (const char *)sqlite3_column_text(st, 2);
+
+		if (ret->nfiles == cap) {
+			size_t ncap = cap ? cap * 2 : 16;
+			void *p = zh_realloc(ret->files, ncap * sizeof(*ret->files));
+
+			if (p == NULL) {
+				rc = zh_err_set(err, ZH_ENOMEM, "cannot read component '%s'", id);
+				goto fail;
+			}
+			ret->files = p;
+			cap = ncap;
+		}
+		f = &ret->files[ret->nfiles];
+		memset(f, 0, sizeof(*f));
+		f->path = zh_strdup((const char *)sqlite3_column_text(st, 0));
+		if (f->path == NULL) {
+			rc = zh_err_set(err, ZH_ENOMEM, "cannot read component '%s'", id);
+			goto fail;
+		}
+		ret->nfiles++;
+		f->size = sqlite3_column_int64(st, 1);
+		if (hex == NULL || strlen(hex) != 64) {
+			rc = zh_err_set(err, ZH_EDBCORRUPT, "component '%s': bad hash for '%s'", id,
+				f->path);
+			goto fail;
+		}
+		memcpy(f->sha256, hex, 65);
+	}
+	if (rc != SQLITE_DONE) {
+		rc = db_error(db, err, rc, "reading owned files");
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	return 0;
+fail:
+	sqlite3_finalize(st);
+	zh_db_component_release(ret);
+	return rc;
+}
+
+static int component_drop(struct zh_db *db, const char *id, struct zh_err *err)
+{
+	static const char *const sql[] = {
+		"DELETE FROM owned_file WHERE component = ?1",
+		"DELETE FROM component WHERE id = ?1",
+	};
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < 2 && rc == 0; i++) {
+		if ((rc = prepare(db, sql[i], &st, err)) != 0)
+			break;
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+		rc = step_done(db, st, err);
+		sqlite3_finalize(st);
+	}
+	return rc;
+}
+
+int zh_db_component_delete(struct zh_db *db, const char *id, struct zh_err *err)
+{
+	int rc;
+
+	if ((rc = ZH_FAULT_CHANGE("zh_db_component_delete", err)) != 0)
+		return rc;
+	if ((rc = begin_write(db, err)) != 0)
+		return rc;
+	return end_write(db, component_drop(db, id, err), err);
+}
+
+int zh_db_component_put(struct zh_db *db, const struct zh_db_component *c, struct zh_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int rc;
+
+	if ((rc = ZH_FAULT_CHANGE("zh_db_component_put", err)) != 0)
+		return rc;
+	if ((rc = begin_write(db, err)) != 0)
+		return rc;
+	if ((rc = component_drop(db, c->id, err)) != 0)
+		goto out;
+	if ((rc = prepare(db, "INSERT INTO component (id, version, txn) VALUES (?1, ?2, ?3)", &st,
+		     err)) != 0)
+		goto out;
+	sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, c->version, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, c->txn);
+	rc = step_done(db, st, err);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != 0)
+		goto out;
+	if ((rc = prepare(db,
+		     "INSERT INTO owned_file (path, component, size, sha256) VALUES (?1, ?2, ?3, ?4)",
+		     &st, err)) != 0)
+		goto out;
+	for (i = 0; i < c->nfiles && rc == 0; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, c->files[i].path, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, c->id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, c->files[i].size);
+		sqlite3_bind_text(st, 4, c->files[i].sha256, -1, SQLITE_STATIC);
+		rc = step_done(db, st, err);
+	}
+out:
+	sqlite3_finalize(st);
+	if (rc != 0)
+		zh_err_wrap(err, "recording component '%s'", c->id);
+	return end_write(db, rc, err);
+}
+
+void zh_db_strings_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		zh_free(v[i]);
+	zh_free(v);
+}
+
+int zh_db_component_ids(struct zh_db *db, char ***ret, size_t *ret_n, struct zh_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	char **v = NULL;
+	size_t n = 0;
+	int rc;
+
+	*ret = NULL;
+	*ret_n = 0;
+	if ((rc = prepare(db, "SELECT id FROM component ORDER BY id", &st, err)) != 0)
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char **p = zh_realloc(v, (n + 1) * sizeof(*v));
+
+		if (p == NULL || (p[n] = zh_strdup((const char *)sqlite3_column_text(st, 0))) ==
+					 NULL) {
+			if (p != NULL)
+				v = p;
+			rc = zh_err_set(err, ZH_ENOMEM, "cannot list components");
+			goto fail;
+		}
+		v = p;
+		n++;
+	}
+	if (rc != SQLITE_DONE) {
+		rc = db_error(db, err, rc, "listing components");
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	*ret = v;
+	*ret_n = n;
+	return 0;
+fail:
+	sqlite3_finalize(st);
+	zh_db_strings_free(v, n);
 	return rc;
 }

@@ -49,6 +49,8 @@ const char *zh_db_lib_version(void);
 /* A small key/value table for DB-wide facts ("index.serial", ...). */
 int zh_db_meta_get(struct zh_db *db, const char *key, char **ret, struct zh_err *err);
 int zh_db_meta_set(struct zh_db *db, const char *key, const char *value, struct zh_err *err);
+/* Remove key (nothing to do if absent). */
+int zh_db_meta_delete(struct zh_db *db, const char *key, struct zh_err *err);
 
 enum zh_txn_state {
 	ZH_TXN_OPEN, /* ops may have run; not committed: recovery rolls it back */
@@ -124,6 +126,17 @@ struct zh_jrec {
 /* Append an entry (durable on return): the undo record the op needs before it runs. */
 int zh_db_journal_add(struct zh_db *db, const struct zh_jrec *rec, struct zh_err *err);
 
+/*
+ * Append n entries in one durable write (one SQLite transaction): all of them or none. For a
+ * batch of operations whose undo records are all written before the first one runs.
+ */
+int zh_db_journal_add_many(struct zh_db *db, const struct zh_jrec *recs, size_t n,
+	struct zh_err *err);
+
+/* Set the state of entries from..to (inclusive) of txn in one durable write. */
+int zh_db_journal_mark_range(struct zh_db *db, int64_t txn, int from, int to,
+	enum zh_jstate state, struct zh_err *err);
+
 /* Set an entry's state (durable on return). */
 int zh_db_journal_mark(struct zh_db *db, int64_t txn, int seq, enum zh_jstate state,
 	struct zh_err *err);
@@ -134,5 +147,37 @@ int zh_db_journal_mark(struct zh_db *db, int64_t txn, int seq, enum zh_jstate st
  */
 int zh_db_journal_each(struct zh_db *db, int64_t txn, int reverse,
 	int (*cb)(const struct zh_jrec *rec, void *ctx), void *ctx, struct zh_err *err);
+
+/* A component zhushou installed, and the files it owns (component, owned_file tables). */
+struct zh_db_file {
+	char *path;
+	int64_t size;
+	char sha256[65]; /* lower-case hex */
+};
+
+struct zh_db_component {
+	char *id;
+	char *version;
+	int64_t txn; /* the transaction that installed it */
+	struct zh_db_file *files;
+	size_t nfiles;
+};
+
+/* The component id, or ZH_ENOENT. *ret is released with zh_db_component_release. */
+int zh_db_component_get(struct zh_db *db, const char *id, struct zh_db_component *ret,
+	struct zh_err *err);
+
+/* Record c (replacing what was recorded for c->id) in one durable write. */
+int zh_db_component_put(struct zh_db *db, const struct zh_db_component *c, struct zh_err *err);
+
+/* Forget component id and its files (nothing to do if absent), in one durable write. */
+int zh_db_component_delete(struct zh_db *db, const char *id, struct zh_err *err);
+
+/* The ids of every recorded component, sorted; free with zh_db_strings_free. */
+int zh_db_component_ids(struct zh_db *db, char ***ret, size_t *ret_n, struct zh_err *err);
+void zh_db_strings_free(char **v, size_t n);
+
+/* Empties c; NULL or empty is a no-op. */
+void zh_db_component_release(struct zh_db_component *c);
 
 #endif

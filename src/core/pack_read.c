@@ -308,6 +308,7 @@ static int read_bundle(struct zh_ar *ar, const struct zh_ar_entry *e, const char
 	bo.now = o->now;
 	bo.fallback_time = rep->index->created;
 	bo.staging = staging;
+	bo.flush = o->flush;
 	bo.expect_id = b->id;
 	bo.expect_version = b->version;
 	(void)snprintf(bwhat, sizeof(bwhat), "%s: bundle '%s'", what, q);

@@ -33,6 +33,7 @@ struct zh_pack_opts {
 	const struct zh_serial_store *store; /* highest accepted serials; NULL: not checked */
 	unsigned index_flags; /* enum zh_index_flags */
 	const char *staging; /* directory to create and extract into; NULL: verify only */
+	int flush; /* flush every staged file (bundle.h) */
 	int keep_going; /* verify only: check every bundle even after a refusal */
 };
 

@@ -241,6 +241,40 @@ out:
 	return rc;
 }
 
+int zh_report_install_json(const struct zh_install_result *res, char **ret, struct zh_err *err)
+{
+	cJSON *root = cJSON_CreateObject(), *items, *o;
+	size_t i;
+	int rc;
+
+	if (root == NULL || !cJSON_AddNumberToObject(root, "format", 1) ||
+		!add_str(root, "verb", res->verb) ||
+		!cJSON_AddNumberToObject(root, "txn", (double)res->txn) ||
+		!cJSON_AddBoolToObject(root, "failed", res->failed) ||
+		!cJSON_AddBoolToObject(root, "reboot_required", res->reboot) ||
+		!cJSON_AddNumberToObject(root, "exit_code", res->exit_code) ||
+		!cJSON_AddNumberToObject(root, "index_serial", (double)res->index_serial) ||
+		!cJSON_AddBoolToObject(root, "index_expired", res->index_expired) ||
+		!cJSON_AddNumberToObject(root, "fault_points", (double)res->fault_points) ||
+		!cJSON_AddNumberToObject(root, "change_points", (double)res->change_points) ||
+		(items = cJSON_AddArrayToObject(root, "components")) == NULL)
+		goto nomem;
+	for (i = 0; i < res->nitems; i++) {
+		o = cJSON_CreateObject();
+		if (o == NULL || !cJSON_AddItemToArray(items, o) ||
+			!add_str(o, "id", res->items[i].id) ||
+			!add_str(o, "version", res->items[i].version) ||
+			!cJSON_AddNumberToObject(o, "files", (double)res->items[i].files))
+			goto nomem;
+	}
+	rc = print_tree(root, ret, err);
+	cJSON_Delete(root);
+	return rc;
+nomem:
+	cJSON_Delete(root);
+	return zh_err_set(err, ZH_ENOMEM, "cannot build the JSON report");
+}
+
 static cJSON *texts_array(cJSON *parent, const char *name)
 {
 	return cJSON_AddArrayToObject(parent, name);
@@ -260,6 +294,7 @@ int zh_report_repair_json(const struct zh_repair_result *res, const char *lang, 
 		!cJSON_AddBoolToObject(root, "reboot_required", res->reboot) ||
 		!cJSON_AddNumberToObject(root, "exit_code", res->exit_code) ||
 		!cJSON_AddNumberToObject(root, "fault_points", (double)res->fault_points) ||
+		!cJSON_AddNumberToObject(root, "change_points", (double)res->change_points) ||
 		(steps = texts_array(root, "steps")) == NULL ||
 		(left = texts_array(root, "cannot_fix")) == NULL)
 		goto nomem;

@@ -36,10 +36,33 @@ struct zh_repair_result {
 	int reboot; /* an uninstaller asked for a reboot */
 	int exit_code;
 	long fault_points; /* fault points passed (test sweeps) */
+	long change_points; /* of them, change points (sys/fault.h) */
 };
 
 int zh_report_repair_json(const struct zh_repair_result *res, const char *lang, char **ret,
 	struct zh_err *err);
+
+/* What install or remove did, for --json. */
+struct zh_install_item {
+	const char *id;
+	const char *version; /* installed, or removed */
+	size_t files;
+};
+
+struct zh_install_result {
+	const char *verb; /* "install" or "remove" */
+	int64_t txn;
+	int failed;
+	int reboot;
+	int exit_code;
+	const struct zh_install_item *items;
+	size_t nitems;
+	uint64_t index_serial; /* install: the pack index accepted, else 0 */
+	int index_expired;
+	long fault_points, change_points;
+};
+
+int zh_report_install_json(const struct zh_install_result *res, char **ret, struct zh_err *err);
 
 /* `zhushou history --json` over rows (newest first). */
 int zh_report_history_json(const struct zh_txn_row *rows, size_t n, char **ret, struct zh_err *err);

@@ -11,8 +11,10 @@
  *
  * File journal entries: target is the path; for file.put, new_data is the new content's
  * SHA-256 (64 hex digits) followed by the source path, name the staging file next to the
- * target, old_data the old content's SHA-256; backup is where the old file is kept (a rename
- * into <DB dir>/backup/<txn>/<seq>, kept after commit so that a rollback can restore it).
+ * target, old_data the old content's SHA-256 (NULL when it was held open and could not be
+ * read), new_type 1 when the source is moved rather than copied; backup is where the old file
+ * is kept (a rename into <DB dir>/backup/<txn>/<seq>, kept after commit so that a rollback can
+ * restore it; a replace scheduled for the next boot keeps a copy at <backup>.old instead).
  * For dir.create, backup is the shallowest directory the op had to create.
  */
 #include <stdio.h>
@@ -38,6 +40,7 @@ struct zh_txn {
 	int64_t id;
 	int seq;
 	int finished;
+	int reboot; /* a file replace waits for the next boot */
 };
 
 /* A registry location decoded from a journal target. */
@@ -222,13 +225,13 @@ static int prune_created(const struct regloc *loc, const char *top, struct zh_er
 
 struct op {
 	const char *kind;
-	int (*run)(const struct zh_jrec *r, struct zh_err *err);
-	int (*undo)(const struct zh_jrec *r, struct zh_err *err);
+	int (*run)(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err);
+	int (*undo)(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err);
 	/* 0 if what the op left is still there, ZH_ECHANGED (err says what) if not. */
-	int (*intact)(const struct zh_jrec *r, struct zh_err *err);
+	int (*intact)(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err);
 };
 
-static int reg_set_run(const struct zh_jrec *r, struct zh_err *err)
+static int reg_set_run(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
 {
 	struct regloc loc;
 	int rc = decode_target(r->target, &loc, err);
@@ -236,7 +239,7 @@ static int reg_set_run(const struct zh_jrec *r, struct zh_err *err)
 	return rc != 0 ? rc : reg_write(&loc, r->name, r->new_type, r->new_data, r->new_len, err);
 }
 
-static int reg_set_undo(const struct zh_jrec *r, struct zh_err *err)
+static int reg_set_undo(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
 {
 	struct regloc loc;
 	int rc = decode_target(r->target, &loc, err);
@@ -274,12 +277,12 @@ static int reg_value_is(const struct zh_jrec *r, int want_present, struct zh_err
 	return 0;
 }
 
-static int reg_set_intact(const struct zh_jrec *r, struct zh_err *err)
+static int reg_set_intact(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
 {
 	return reg_value_is(r, 1, err);
 }
 
-static int reg_del_run(const struct zh_jrec *r, struct zh_err *err)
+static int reg_del_run(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
 {
 	struct regloc loc;
 	int rc = decode_target(r->target, &loc, err);
@@ -292,7 +295,7 @@ static int reg_del_run(const struct zh_jrec *r, struct zh_err *err)
 	return rc;
 }
 
-static int reg_del_undo(const struct zh_jrec *r, struct zh_err *err)
+static int reg_del_undo(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
 {
 	struct regloc loc;
 	int rc = decode_target(r->target, &loc, err);
@@ -302,12 +305,12 @@ static int reg_del_undo(const struct zh_jrec *r, struct zh_err *err)
 	return reg_write(&loc, r->name, r->old_type, r->old_data, r->old_len, err);
 }
 
-static int reg_del_intact(const struct zh_jrec *r, struct zh_err *err)
+static int reg_del_intact(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
 {
 	return reg_value_is(r, 0, err);
 }
 
-static int reg_tree_run(const struct zh_jrec *r, struct zh_err *err)
+static int reg_tree_run(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
 {
 	struct regloc loc;
 	int rc = decode_target(r->target, &loc, err);
@@ -318,7 +321,7 @@ static int reg_tree_run(const struct zh_jrec *r, struct zh_err *err)
 	return rc == ZH_ENOENT ? 0 : rc;
 }
 
-static int reg_tree_undo(const struct zh_jrec *r, struct zh_err *err)
+static int reg_tree_undo(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
 {
 	struct regloc loc;
 	int rc = decode_target(r->target, &loc, err);
@@ -329,7 +332,7 @@ static int reg_tree_undo(const struct zh_jrec *r, struct zh_err *err)
 	return zh_regtree_import(loc.root, loc.view, loc.key, r->old_data, r->old_len, err);
 }
 
-static int reg_tree_intact(const struct zh_jrec *r, struct zh_err *err)
+static int reg_tree_intact(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
 {
 	struct sys_reg_key *k = NULL;
 	struct regloc loc;
@@ -349,7 +352,7 @@ static int reg_tree_intact(const struct zh_jrec *r, struct zh_err *err)
 		root_name(loc.root), loc.key);
 }
 
-static int reg_import_run(const struct zh_jrec *r, struct zh_err *err)
+static int reg_import_run(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
 {
 	struct regloc loc;
 	int rc = decode_target(r->target, &loc, err);
@@ -359,12 +362,12 @@ static int reg_import_run(const struct zh_jrec *r, struct zh_err *err)
 		: zh_regtree_import(loc.root, loc.view, loc.key, r->new_data, r->new_len, err);
 }
 
-static int reg_import_undo(const struct zh_jrec *r, struct zh_err *err)
+static int reg_import_undo(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
 {
-	return reg_tree_run(r, err);
+	return reg_tree_run(db, r, err);
 }
 
-static int reg_import_intact(const struct zh_jrec *r, struct zh_err *err)
+static int reg_import_intact(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
 {
 	(void)r;
 	(void)err;
@@ -411,13 +414,58 @@ static char *dir_of(const char *path)
 	return sep == NULL ? zh_strdup(".") : zh_strndup(path, (size_t)(sep - path));
 }
 
-static int file_put_run(const struct zh_jrec *r, struct zh_err *err)
+/*
+ * A file.put whose target is held open by a running program (sharing violation: the rename
+ * of the old file fails with ZH_EBUSY) becomes a replace at the next boot: a copy of the old
+ * file is kept as the backup if it can be read, and Windows renames the staged new file over
+ * the target before anything can hold it (sys_fs_rename_on_reboot). The transaction then
+ * wants a reboot (3010). Single-threaded engine: the flag is read back by the caller.
+ */
+static int put_delayed;
+
+/* Where a delayed replace keeps its copy of the old file: beside the backup, never at it. */
+static char *copy_path(const char *backup)
+{
+	size_t n = strlen(backup);
+	char *p = zh_malloc(n + 5);
+
+	if (p != NULL) {
+		memcpy(p, backup, n);
+		memcpy(p + n, ".old", 5);
+	}
+	return p;
+}
+
+static int file_put_later(const struct zh_jrec *r, struct zh_err *err)
+{
+	struct zh_err cerr;
+	char *copy = copy_path(r->backup);
+
+	if (copy == NULL)
+		return zh_err_set(err, ZH_ENOMEM, "cannot back up '%s'", r->target);
+	/* Best effort: a file held with share mode 0 cannot be read, and then has no copy. */
+	zh_err_init(&cerr);
+	if (zh_file_copy(r->target, copy, &cerr) != 0)
+		(void)sys_fs_unlink(copy, NULL);
+	zh_free(copy);
+	zh_err_init(err);
+	if (sys_fs_rename_on_reboot(r->name, r->target, err) != 0)
+		return err->code;
+	put_delayed = 1;
+	return 0;
+}
+
+static int file_put_run(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
 {
 	const char *src = (const char *)r->new_data + HEX_LEN;
 	char *bdir = NULL;
 	int rc;
 
-	if ((rc = unlink_quiet(r->name, err)) != 0 || (rc = zh_file_copy(src, r->name, err)) != 0)
+	if ((rc = unlink_quiet(r->name, err)) != 0)
+		return rc;
+	/* new_type 1: src is a staged file of zhushou's own, flushed, moved in (same volume). */
+	rc = r->new_type == 1 ? sys_fs_rename(src, r->name, err) : zh_file_copy(src, r->name, err);
+	if (rc != 0)
 		return rc;
 	if (r->old_state) {
 		bdir = dir_of(r->backup);
@@ -427,6 +475,8 @@ static int file_put_run(const struct zh_jrec *r, struct zh_err *err)
 		zh_free(bdir);
 		if (rc == 0)
 			rc = sys_fs_rename(r->target, r->backup, err);
+		if (rc == ZH_EBUSY)
+			return file_put_later(r, err);
 		if (rc != 0) {
 			(void)sys_fs_unlink(r->name, NULL);
 			return rc;
@@ -435,15 +485,26 @@ static int file_put_run(const struct zh_jrec *r, struct zh_err *err)
 	return sys_fs_rename(r->name, r->target, err);
 }
 
-static int file_put_undo(const struct zh_jrec *r, struct zh_err *err)
+static int file_put_undo(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
 {
-	char hex[ZH_SHA256_HEX];
+	char hex[ZH_SHA256_HEX], *copy;
 	int exists, rc;
 
-	if ((rc = unlink_quiet(r->name, err)) != 0)
+	/* A replace scheduled for the next boot is taken back first. */
+	if ((rc = sys_fs_cancel_rename_on_reboot(r->name, err)) != 0 ||
+		(rc = unlink_quiet(r->name, err)) != 0)
 		return rc;
-	if (r->old_state)
-		return restore_backup(r->backup, r->target, err);
+	if (r->old_state) {
+		/*
+		 * The backup exists only once the old file was renamed away: then put it back.
+		 * Otherwise the old file never moved (it may be held open: it is not read here).
+		 */
+		if ((copy = copy_path(r->backup)) == NULL)
+			return zh_err_set(err, ZH_ENOMEM, "cannot restore '%s'", r->target);
+		rc = unlink_quiet(copy, err);
+		zh_free(copy);
+		return rc != 0 ? rc : restore_backup(r->backup, r->target, err);
+	}
 	/* Nothing was there before: remove the new file, but only if it is the one we put. */
 	if ((rc = zh_file_sha256_hex(r->target, hex, &exists, err)) != 0 || !exists)
 		return rc;
@@ -466,12 +527,12 @@ static int file_is(const struct zh_jrec *r, const void *want_hex, struct zh_err 
 	return 0;
 }
 
-static int file_put_intact(const struct zh_jrec *r, struct zh_err *err)
+static int file_put_intact(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
 {
 	return file_is(r, r->new_data, err);
 }
 
-static int file_del_run(const struct zh_jrec *r, struct zh_err *err)
+static int file_del_run(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
 {
 	char *bdir = dir_of(r->backup);
 	int rc;
@@ -485,17 +546,17 @@ static int file_del_run(const struct zh_jrec *r, struct zh_err *err)
 	return rc;
 }
 
-static int file_del_undo(const struct zh_jrec *r, struct zh_err *err)
+static int file_del_undo(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
 {
 	return restore_backup(r->backup, r->target, err);
 }
 
-static int file_del_intact(const struct zh_jrec *r, struct zh_err *err)
+static int file_del_intact(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
 {
 	return file_is(r, NULL, err);
 }
 
-static int dir_create_run(const struct zh_jrec *r, struct zh_err *err)
+static int dir_create_run(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
 {
 	return sys_fs_mkdirs(r->target, err);
 }
@@ -516,11 +577,13 @@ static int prune_dirs(const char *path, const char *top, struct zh_err *err)
 		if (rc == ZH_ENOENT) {
 			zh_err_init(err);
 			rc = 0;
-		} else if (rc != 0) {
+		} else if (rc == ZH_EEXIST) {
 			/* Not empty (someone else's files): leave it and what is above. */
 			zh_err_init(err);
 			rc = 0;
 			break;
+		} else if (rc != 0) {
+			break; /* could not look: the undo is not done */
 		}
 		a = strrchr(p, '/');
 		b = strrchr(p, '\\');
@@ -532,7 +595,7 @@ static int prune_dirs(const char *path, const char *top, struct zh_err *err)
 	return rc;
 }
 
-static int dir_create_undo(const struct zh_jrec *r, struct zh_err *err)
+static int dir_create_undo(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
 {
 	return r->backup == NULL ? 0 : prune_dirs(r->target, r->backup, err);
 }
@@ -550,12 +613,12 @@ static int dir_exists_is(const struct zh_jrec *r, int want, struct zh_err *err)
 	return 0;
 }
 
-static int dir_create_intact(const struct zh_jrec *r, struct zh_err *err)
+static int dir_create_intact(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
 {
 	return dir_exists_is(r, 1, err);
 }
 
-static int dir_remove_run(const struct zh_jrec *r, struct zh_err *err)
+static int dir_remove_run(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
 {
 	int rc = r->backup != NULL ? prune_dirs(r->target, r->backup, err)
 				   : sys_fs_rmdir(r->target, err);
@@ -567,12 +630,12 @@ static int dir_remove_run(const struct zh_jrec *r, struct zh_err *err)
 	return rc;
 }
 
-static int dir_remove_undo(const struct zh_jrec *r, struct zh_err *err)
+static int dir_remove_undo(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
 {
 	return sys_fs_mkdirs(r->target, err);
 }
 
-static int dir_remove_intact(const struct zh_jrec *r, struct zh_err *err)
+static int dir_remove_intact(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
 {
 	return dir_exists_is(r, 0, err);
 }
@@ -605,7 +668,7 @@ static int code_in(const char *list, size_t len, unsigned long code)
 	return 0;
 }
 
-static int uninst_run(const struct zh_jrec *r, struct zh_err *err)
+static int uninst_run(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
 {
 	unsigned long code = 0;
 	int rc;
@@ -628,12 +691,12 @@ static int uninst_run(const struct zh_jrec *r, struct zh_err *err)
 	return zh_snap_remove(r->old_data, r->old_len, err);
 }
 
-static int uninst_undo(const struct zh_jrec *r, struct zh_err *err)
+static int uninst_undo(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
 {
 	return zh_snap_restore(r->old_data, r->old_len, r->backup, err);
 }
 
-static int uninst_intact(const struct zh_jrec *r, struct zh_err *err)
+static int uninst_intact(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
 {
 	if (zh_snap_gone(r->old_data, r->old_len, err))
 		return 0;
@@ -702,52 +765,221 @@ static int cert_is(const char *target, int want, struct zh_err *err)
 	return rc;
 }
 
-static int cert_add_run(const struct zh_jrec *r, struct zh_err *err)
+static int cert_add_run(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
 {
 	return cert_put(r->target, r->new_data, r->new_len, err);
 }
 
-static int cert_add_undo(const struct zh_jrec *r, struct zh_err *err)
+static int cert_add_undo(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
 {
 	return cert_drop(r->target, err);
 }
 
-static int cert_add_intact(const struct zh_jrec *r, struct zh_err *err)
+static int cert_add_intact(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
 {
 	return cert_is(r->target, 1, err);
 }
 
-static int cert_del_run(const struct zh_jrec *r, struct zh_err *err)
+static int cert_del_run(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
 {
 	return cert_drop(r->target, err);
 }
 
-static int cert_del_undo(const struct zh_jrec *r, struct zh_err *err)
+static int cert_del_undo(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
 {
 	return cert_put(r->target, r->old_data, r->old_len, err);
 }
 
-static int cert_del_intact(const struct zh_jrec *r, struct zh_err *err)
+static int cert_del_intact(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
 {
 	return cert_is(r->target, 0, err);
 }
 
 /* The inverse of an uninstall (a rollback): put the snapshot back; undo removes it again. */
-static int restore_run(const struct zh_jrec *r, struct zh_err *err)
+static int restore_run(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
 {
 	return zh_snap_restore(r->old_data, r->old_len, r->backup, err);
 }
 
-static int restore_undo(const struct zh_jrec *r, struct zh_err *err)
+static int restore_undo(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
 {
 	return zh_snap_remove(r->old_data, r->old_len, err);
 }
 
-static int restore_intact(const struct zh_jrec *r, struct zh_err *err)
+static int restore_intact(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
 {
 	if (!zh_snap_gone(r->old_data, r->old_len, err))
 		return 0;
 	return zh_err_set(err, ZH_ECHANGED, "'%s' has been removed again since", r->target);
+}
+
+/*
+ * Manifest DB entries. db.comp: target is the component id, new_data its record after the op
+ * (NULL: not installed), old_data its record before (old_state 0: not installed); records are
+ * comp_encode's. db.meta: target is the key, new_data / old_data the values (NULL: absent).
+ * The DB is the PC's memory of what zhushou owns, so it changes in the same transaction as
+ * the files and keys it describes.
+ */
+static int comp_encode(const struct zh_db_component *c, struct zh_buf *b, struct zh_err *err)
+{
+	char size[32];
+	size_t i;
+	int rc;
+
+	if ((rc = zh_buf_add_u32(b, 1, err)) != 0 || (rc = zh_buf_adds_lp(b, c->version, err)) != 0 ||
+		(rc = zh_buf_add_u32(b, (uint32_t)c->nfiles, err)) != 0)
+		return rc;
+	for (i = 0; i < c->nfiles && rc == 0; i++) {
+		(void)snprintf(size, sizeof(size), "%lld", (long long)c->files[i].size);
+		if ((rc = zh_buf_adds_lp(b, c->files[i].path, err)) == 0 &&
+			(rc = zh_buf_adds_lp(b, size, err)) == 0)
+			rc = zh_buf_add_lp(b, c->files[i].sha256, 64, err);
+	}
+	return rc;
+}
+
+static char *lp_dup(struct zh_reader *rd)
+{
+	const void *p;
+	size_t n;
+
+	return zh_read_lp(rd, &p, &n) != 0 ? NULL : zh_strndup(p, n);
+}
+
+static int comp_decode(const char *id, const void *data, size_t len, int64_t txn,
+	struct zh_db_component *c, struct zh_err *err)
+{
+	struct zh_reader rd = {data, len};
+	uint32_t fmt, n, i;
+	char *size;
+
+	memset(c, 0, sizeof(*c));
+	c->txn = txn;
+	if (zh_read_u32(&rd, &fmt) != 0 || fmt != 1 || (c->version = lp_dup(&rd)) == NULL ||
+		zh_read_u32(&rd, &n) != 0 || n > rd.n / 12)
+		goto bad;
+	if ((c->id = zh_strdup(id)) == NULL ||
+		(n > 0 && (c->files = zh_calloc(n, sizeof(*c->files))) == NULL)) {
+		zh_db_component_release(c);
+		return zh_err_set(err, ZH_ENOMEM, "cannot read the record of '%s'", id);
+	}
+	for (i = 0; i < n; i++) {
+		const void *hex;
+		size_t hlen;
+
+		c->nfiles++;
+		if ((c->files[i].path = lp_dup(&rd)) == NULL || (size = lp_dup(&rd)) == NULL)
+			goto bad;
+		c->files[i].size = strtoll(size, NULL, 10);
+		zh_free(size);
+		if (zh_read_lp(&rd, &hex, &hlen) != 0 || hlen != 64)
+			goto bad;
+		memcpy(c->files[i].sha256, hex, 64);
+		c->files[i].sha256[64] = '\0';
+	}
+	if (rd.n == 0)
+		return 0;
+bad:
+	zh_db_component_release(c);
+	return zh_err_set(err, ZH_EPARSE, "the journal's record of component '%s' is damaged", id);
+}
+
+/* Make the DB say what data says about component id (NULL: not installed). */
+static int comp_set(struct zh_db *db, const char *id, const void *data, size_t len, int64_t txn,
+	struct zh_err *err)
+{
+	struct zh_db_component c;
+	int rc;
+
+	if (data == NULL)
+		return zh_db_component_delete(db, id, err);
+	if ((rc = comp_decode(id, data, len, txn, &c, err)) != 0)
+		return rc;
+	rc = zh_db_component_put(db, &c, err);
+	zh_db_component_release(&c);
+	return rc;
+}
+
+static int db_comp_run(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
+{
+	return comp_set(db, r->target, r->new_data, r->new_len, r->txn, err);
+}
+
+static int db_comp_undo(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
+{
+	/* old_type holds the transaction that had installed the version before. */
+	return comp_set(db, r->target, r->old_state ? r->old_data : NULL, r->old_len,
+		(int64_t)r->old_type, err);
+}
+
+static int db_comp_intact(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
+{
+	struct zh_db_component c;
+	struct zh_buf b;
+	int rc = zh_db_component_get(db, r->target, &c, err), same;
+
+	if (rc == ZH_ENOENT) {
+		zh_err_init(err);
+		return r->new_data == NULL ? 0
+					   : zh_err_set(err, ZH_ECHANGED,
+						     "component '%s' has been removed since",
+						     r->target);
+	}
+	if (rc != 0)
+		return rc;
+	zh_buf_init(&b, ZH_MAX_DB_BLOB);
+	rc = comp_encode(&c, &b, err);
+	same = rc == 0 && r->new_data != NULL && b.len == r->new_len &&
+	       memcmp(b.data, r->new_data, b.len) == 0;
+	zh_buf_release(&b);
+	zh_db_component_release(&c);
+	if (rc == 0 && !same)
+		rc = zh_err_set(err, ZH_ECHANGED, "component '%s' has been changed since",
+			r->target);
+	return rc;
+}
+
+static int meta_put(struct zh_db *db, const char *key, const void *v, size_t len,
+	struct zh_err *err)
+{
+	char *s;
+	int rc;
+
+	if (v == NULL)
+		return zh_db_meta_delete(db, key, err);
+	if ((s = zh_strndup(v, len)) == NULL)
+		return zh_err_set(err, ZH_ENOMEM, "cannot set '%s'", key);
+	rc = zh_db_meta_set(db, key, s, err);
+	zh_free(s);
+	return rc;
+}
+
+static int db_meta_run(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
+{
+	return meta_put(db, r->target, r->new_data, r->new_len, err);
+}
+
+static int db_meta_undo(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
+{
+	return meta_put(db, r->target, r->old_state ? r->old_data : NULL, r->old_len, err);
+}
+
+static int db_meta_intact(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
+{
+	char *v = NULL;
+	int rc = zh_db_meta_get(db, r->target, &v, err), same;
+
+	if (rc == ZH_ENOENT) {
+		zh_err_init(err);
+		rc = 0;
+	}
+	if (rc != 0)
+		return rc;
+	same = v == NULL ? r->new_data == NULL
+			 : r->new_data != NULL && strlen(v) == r->new_len &&
+				   memcmp(v, r->new_data, r->new_len) == 0;
+	zh_free(v);
+	return same ? 0 : zh_err_set(err, ZH_ECHANGED, "'%s' has been changed since", r->target);
 }
 
 static const struct op ops[] = {
@@ -763,6 +995,8 @@ static const struct op ops[] = {
 	{"restore", restore_run, restore_undo, restore_intact},
 	{"cert.add", cert_add_run, cert_add_undo, cert_add_intact},
 	{"cert.del", cert_del_run, cert_del_undo, cert_del_intact},
+	{"db.comp", db_comp_run, db_comp_undo, db_comp_intact},
+	{"db.meta", db_meta_run, db_meta_undo, db_meta_intact},
 };
 
 static const struct op *find_op(const char *kind, struct zh_err *err)
@@ -795,6 +1029,11 @@ int zh_txn_begin(struct zh_db *db, const char *verb, struct zh_txn **ret, struct
 	return 0;
 }
 
+int zh_txn_reboot_pending(const struct zh_txn *t)
+{
+	return t->reboot;
+}
+
 int64_t zh_txn_id(const struct zh_txn *t)
 {
 	return t->id;
@@ -815,7 +1054,10 @@ static int run_op(struct zh_txn *t, struct zh_jrec *r, struct zh_err *err)
 	r->state = ZH_J_PENDING;
 	if ((rc = zh_db_journal_add(t->db, r, err)) != 0)
 		return rc;
-	if ((rc = op->run(r, err)) != 0)
+	put_delayed = 0;
+	rc = op->run(t->db, r, err);
+	t->reboot |= put_delayed;
+	if (rc != 0)
 		return rc;
 	return zh_db_journal_mark(t->db, t->id, r->seq, ZH_J_DONE, err);
 }
@@ -924,49 +1166,190 @@ static char *backup_path(const struct zh_txn *t, int seq)
 	return p;
 }
 
-int zh_txn_file_put(struct zh_txn *t, const char *path, const char *src, struct zh_err *err)
+/* The journal entry of a file.put at sequence number seq; release with put_rec_release. */
+static int put_rec(const struct zh_txn *t, int seq, const struct zh_txn_put *p, struct zh_jrec *r,
+	struct zh_err *err)
 {
 	char newhex[ZH_SHA256_HEX], oldhex[ZH_SHA256_HEX];
-	struct zh_jrec r;
-	size_t slen = strlen(src), plen = strlen(path);
-	char *data = NULL, *staged = NULL;
+	size_t slen = strlen(p->src), plen = strlen(p->path);
+	char *data = NULL, *staged = NULL, *old = NULL;
 	int src_exists, rc;
 
-	memset(&r, 0, sizeof(r));
-	r.kind = "file.put";
-	r.target = (char *)path;
-	if ((rc = zh_file_sha256_hex(src, newhex, &src_exists, err)) != 0)
-		goto out;
-	if (!src_exists) {
-		rc = zh_err_set(err, ZH_ENOENT, "source file '%s' does not exist", src);
-		goto out;
+	memset(r, 0, sizeof(*r));
+	r->kind = "file.put";
+	r->target = (char *)p->path;
+	r->new_type = p->move ? 1 : 0;
+	if (p->sha256 != NULL) {
+		memcpy(newhex, p->sha256, HEX_LEN);
+	} else {
+		if ((rc = zh_file_sha256_hex(p->src, newhex, &src_exists, err)) != 0)
+			return rc;
+		if (!src_exists)
+			return zh_err_set(err, ZH_ENOENT, "source file '%s' does not exist", p->src);
 	}
-	if ((rc = zh_file_sha256_hex(path, oldhex, &r.old_state, err)) != 0)
-		goto out;
+	rc = zh_file_sha256_hex(p->path, oldhex, &r->old_state, err);
+	if (rc == ZH_EBUSY) {
+		/* Held open by a program with no sharing: it is there, its content unread. */
+		enum sys_fs_kind kind = SYS_FS_NONE;
+
+		zh_err_init(err);
+		if ((rc = path_kind(p->path, &kind, err)) != 0)
+			return rc;
+		r->old_state = kind != SYS_FS_NONE;
+		oldhex[0] = '\0';
+	}
+	if (rc != 0)
+		return rc;
 	data = zh_malloc(HEX_LEN + slen + 1);
 	staged = zh_malloc(plen + 48);
-	r.backup = r.old_state ? backup_path(t, t->seq + 1) : NULL;
-	if (data == NULL || staged == NULL || (r.old_state && r.backup == NULL)) {
-		rc = zh_err_set(err, ZH_ENOMEM, "cannot journal '%s'", path);
-		goto out;
+	old = r->old_state && oldhex[0] != '\0' ? zh_strndup(oldhex, HEX_LEN) : NULL;
+	r->backup = r->old_state ? backup_path(t, seq) : NULL;
+	if (data == NULL || staged == NULL ||
+		(r->old_state && (r->backup == NULL || (old == NULL && oldhex[0] != '\0')))) {
+		zh_free(data);
+		zh_free(staged);
+		zh_free(old);
+		zh_free(r->backup);
+		return zh_err_set(err, ZH_ENOMEM, "cannot journal '%s'", p->path);
 	}
 	memcpy(data, newhex, HEX_LEN);
-	memcpy(data + HEX_LEN, src, slen + 1);
-	(void)snprintf(staged, plen + 48, "%s.zh-%lld-%d.new", path, (long long)t->id, t->seq + 1);
-	r.name = staged;
-	r.new_data = data;
-	r.new_len = HEX_LEN + slen + 1;
-	if (r.old_state) {
-		r.old_data = oldhex;
-		r.old_len = HEX_LEN;
+	memcpy(data + HEX_LEN, p->src, slen + 1);
+	(void)snprintf(staged, plen + 48, "%s.zh-%lld-%d.new", p->path, (long long)t->id, seq);
+	r->name = staged;
+	r->new_data = data;
+	r->new_len = HEX_LEN + slen + 1;
+	if (old != NULL) {
+		r->old_data = old;
+		r->old_len = HEX_LEN;
 	}
-	rc = run_op(t, &r, err);
-out:
+	return 0;
+}
+
+static void put_rec_release(struct zh_jrec *r)
+{
+	zh_free(r->name);
+	zh_free(r->new_data);
+	zh_free(r->old_data);
+	zh_free(r->backup);
+}
+
+int zh_txn_file_put(struct zh_txn *t, const char *path, const char *src, struct zh_err *err)
+{
+	struct zh_txn_put p = {path, src, NULL, 0};
+	struct zh_jrec r;
+	int rc = put_rec(t, t->seq + 1, &p, &r, err);
+
+	if (rc == 0) {
+		rc = run_op(t, &r, err);
+		put_rec_release(&r);
+	}
 	if (rc != 0)
 		zh_err_wrap(err, "putting '%s'", path);
-	zh_free(r.backup);
-	zh_free(staged);
-	zh_free(data);
+	return rc;
+}
+
+int zh_txn_file_put_many(struct zh_txn *t, const struct zh_txn_put *puts, size_t n,
+	struct zh_err *err)
+{
+	const struct op *op = find_op("file.put", err);
+	struct zh_jrec *recs;
+	size_t i, made = 0;
+	int first = t->seq + 1, rc = 0;
+
+	if (t->finished)
+		return zh_err_set(err, ZH_EINVAL, "transaction %lld is finished", (long long)t->id);
+	if (n == 0)
+		return 0;
+	if ((recs = zh_calloc(n, sizeof(*recs))) == NULL)
+		return zh_err_set(err, ZH_ENOMEM, "cannot journal %zu files", n);
+	for (i = 0; i < n && rc == 0; i++) {
+		if ((rc = put_rec(t, first + (int)i, &puts[i], &recs[i], err)) != 0) {
+			zh_err_wrap(err, "putting '%s'", puts[i].path);
+			break;
+		}
+		made++;
+		recs[i].txn = t->id;
+		recs[i].seq = first + (int)i;
+		recs[i].state = ZH_J_PENDING;
+	}
+	/* Every undo record is durable before the first file moves. */
+	if (rc == 0 && (rc = zh_db_journal_add_many(t->db, recs, n, err)) == 0)
+		t->seq += (int)n;
+	for (i = 0; i < n && rc == 0; i++) {
+		put_delayed = 0;
+		if ((rc = op->run(t->db, &recs[i], err)) != 0)
+			zh_err_wrap(err, "putting '%s'", puts[i].path);
+		t->reboot |= put_delayed;
+	}
+	if (rc == 0)
+		rc = zh_db_journal_mark_range(t->db, t->id, first, t->seq, ZH_J_DONE, err);
+	for (i = 0; i < made; i++)
+		put_rec_release(&recs[i]);
+	zh_free(recs);
+	return rc;
+}
+
+int zh_txn_component_set(struct zh_txn *t, const char *id, const struct zh_db_component *c,
+	struct zh_err *err)
+{
+	struct zh_db_component old;
+	struct zh_buf nb, ob;
+	struct zh_jrec r;
+	int rc;
+
+	zh_buf_init(&nb, ZH_MAX_DB_BLOB);
+	zh_buf_init(&ob, ZH_MAX_DB_BLOB);
+	memset(&r, 0, sizeof(r));
+	r.kind = "db.comp";
+	r.target = (char *)id;
+	rc = zh_db_component_get(t->db, id, &old, err);
+	if (rc == 0) {
+		r.old_state = 1;
+		r.old_type = (int)old.txn;
+		rc = comp_encode(&old, &ob, err);
+		r.old_data = ob.data;
+		r.old_len = ob.len;
+		zh_db_component_release(&old);
+	} else if (rc == ZH_ENOENT) {
+		zh_err_init(err);
+		rc = 0;
+	}
+	if (rc == 0 && c != NULL && (rc = comp_encode(c, &nb, err)) == 0) {
+		r.new_data = nb.data;
+		r.new_len = nb.len;
+	}
+	if (rc == 0 && (c != NULL || r.old_state))
+		rc = run_op(t, &r, err);
+	if (rc != 0)
+		zh_err_wrap(err, "recording component '%s'", id);
+	zh_buf_release(&nb);
+	zh_buf_release(&ob);
+	return rc;
+}
+
+int zh_txn_meta_set(struct zh_txn *t, const char *key, const char *value, struct zh_err *err)
+{
+	struct zh_jrec r;
+	char *old = NULL;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	r.kind = "db.meta";
+	r.target = (char *)key;
+	rc = zh_db_meta_get(t->db, key, &old, err);
+	if (rc == ZH_ENOENT) {
+		zh_err_init(err);
+		rc = 0;
+	}
+	if (rc == 0) {
+		r.old_state = old != NULL;
+		r.old_data = old;
+		r.old_len = old != NULL ? strlen(old) : 0;
+		r.new_data = (void *)value;
+		r.new_len = value != NULL ? strlen(value) : 0;
+		rc = run_op(t, &r, err);
+	}
+	zh_free(old);
 	return rc;
 }
 
@@ -1187,7 +1570,7 @@ static int undo_entry(const struct zh_jrec *r, void *vctx)
 	op = find_op(r->kind, c->err);
 	if (op == NULL)
 		return c->err->code;
-	if ((rc = op->undo(r, c->err)) != 0) {
+	if ((rc = op->undo(c->db, r, c->err)) != 0) {
 		zh_err_wrap(c->err, "undoing step %d (%s)", r->seq, r->kind);
 		return rc;
 	}
@@ -1283,7 +1666,7 @@ static int check_intact(const struct zh_jrec *r, void *vctx)
 	op = find_op(r->kind, c->err);
 	if (op == NULL)
 		return c->err->code;
-	return op->intact(r, c->err);
+	return op->intact(c->db, r, c->err);
 }
 
 struct inverse_ctx {
@@ -1302,9 +1685,21 @@ static int run_inverse(const struct zh_jrec *r, void *vctx)
 	if (r->state != ZH_J_DONE)
 		return 0;
 	/* File and directory inverses go through the public ops, which capture their own undo. */
+	if (strcmp(r->kind, "file.put") == 0 && r->old_state) {
+		/* A replace done at boot kept a copy of the old file instead of the backup. */
+		char *copy = copy_path(r->backup);
+		enum sys_fs_kind kind = SYS_FS_NONE;
+
+		if (copy == NULL)
+			return zh_err_set(c->err, ZH_ENOMEM, "cannot restore '%s'", r->target);
+		(void)path_kind(r->backup, &kind, NULL);
+		rc = zh_txn_file_put(c->t, r->target, kind == SYS_FS_NONE ? copy : r->backup,
+			c->err);
+		zh_free(copy);
+		return rc;
+	}
 	if (strcmp(r->kind, "file.put") == 0)
-		return r->old_state ? zh_txn_file_put(c->t, r->target, r->backup, c->err)
-				    : zh_txn_file_delete(c->t, r->target, c->err);
+		return zh_txn_file_delete(c->t, r->target, c->err);
 	if (strcmp(r->kind, "file.del") == 0)
 		return zh_txn_file_put(c->t, r->target, r->backup, c->err);
 	if (strcmp(r->kind, "dir.remove") == 0)
@@ -1317,6 +1712,17 @@ static int run_inverse(const struct zh_jrec *r, void *vctx)
 	memset(&inv, 0, sizeof(inv));
 	inv.target = r->target;
 	inv.name = r->name;
+	if (strcmp(r->kind, "db.comp") == 0 || strcmp(r->kind, "db.meta") == 0) {
+		/* Put the record back as it was; the inverse's undo puts this one again. */
+		inv.kind = r->kind;
+		inv.new_data = r->old_state ? r->old_data : NULL;
+		inv.new_len = r->old_state ? r->old_len : 0;
+		inv.old_state = r->new_data != NULL;
+		inv.old_data = r->new_data;
+		inv.old_len = r->new_len;
+		inv.old_type = (int)r->txn;
+		return run_op(c->t, &inv, c->err);
+	}
 	if (strcmp(r->kind, "uninst") == 0 || strcmp(r->kind, "restore") == 0) {
 		/* The same snapshot, played the other way: no uninstaller runs on a rollback. */
 		inv.kind = strcmp(r->kind, "uninst") == 0 ? "restore" : "uninst";

@@ -50,6 +50,12 @@ int zh_txn_recover(struct zh_db *db, struct zh_recovery *ret, struct zh_err *err
 /* Start a transaction; *ret is freed with zh_txn_free. */
 int zh_txn_begin(struct zh_db *db, const char *verb, struct zh_txn **ret, struct zh_err *err);
 
+/*
+ * 1 when a file of the transaction was held open by a running program and its replace was
+ * scheduled for the next boot (commit with exit code 3010 then).
+ */
+int zh_txn_reboot_pending(const struct zh_txn *t);
+
 /* This transaction's id (history, logs). */
 int64_t zh_txn_id(const struct zh_txn *t);
 
@@ -73,7 +79,8 @@ int zh_txn_reg_delete_tree(struct zh_txn *t, enum sys_reg_root root, enum sys_re
  * Put the file at src (read, hashed and copied next to path first) at path, atomically
  * replacing what is there; the old file is kept in the DB directory's backup folder (same
  * volume: a rename) for undo and for a later rollback. The parent directory must exist (use
- * zh_txn_dir_create). ZH_EBUSY when the old file is held open by another program.
+ * zh_txn_dir_create). When the old file is held open by another program the replace is
+ * scheduled for the next boot (zh_txn_reboot_pending).
  */
 int zh_txn_file_put(struct zh_txn *t, const char *path, const char *src, struct zh_err *err);
 
@@ -83,6 +90,32 @@ int zh_txn_file_put(struct zh_txn *t, const char *path, const char *src, struct 
  */
 int zh_txn_file_put_data(struct zh_txn *t, const char *path, const void *data, size_t len,
 	struct zh_err *err);
+
+/* One file of zh_txn_file_put_many. */
+struct zh_txn_put {
+	const char *path; /* where it goes; the parent directory must exist */
+	const char *src; /* the new content */
+	const char *sha256; /* src's SHA-256 in hex when already verified (staged), or NULL */
+	int move; /* 1: src is zhushou's own flushed staging file on the same volume: moved in */
+};
+
+/*
+ * zh_txn_file_put for n files as one batch: every undo record is written in one durable
+ * write before the first file is put, and all are marked done in one more. For installing
+ * bundles, where a write per file would dominate.
+ */
+int zh_txn_file_put_many(struct zh_txn *t, const struct zh_txn_put *puts, size_t n,
+	struct zh_err *err);
+
+/*
+ * Record component id in the manifest DB as c says (c NULL: forget it), as an op of the
+ * transaction: undo puts the old record back. c->txn is ignored (this transaction is used).
+ */
+int zh_txn_component_set(struct zh_txn *t, const char *id, const struct zh_db_component *c,
+	struct zh_err *err);
+
+/* Set (value NULL: remove) a manifest DB meta key, as an op of the transaction. */
+int zh_txn_meta_set(struct zh_txn *t, const char *key, const char *value, struct zh_err *err);
 
 /* Delete the file at path (nothing to do if absent), kept in the backup folder for undo. */
 int zh_txn_file_delete(struct zh_txn *t, const char *path, struct zh_err *err);

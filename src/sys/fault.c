@@ -15,7 +15,8 @@ static struct {
 	int code;
 	long sys;
 	int persist;
-	long count;
+	long count; /* points of any kind */
+	long changes; /* change points */
 } fault;
 
 void zh_fault_set(enum zh_fault_kind kind, long n, int code, long sys, int persist)
@@ -26,6 +27,7 @@ void zh_fault_set(enum zh_fault_kind kind, long n, int code, long sys, int persi
 	fault.sys = sys;
 	fault.persist = persist;
 	fault.count = 0;
+	fault.changes = 0;
 }
 
 static const struct {
@@ -53,12 +55,15 @@ int zh_fault_parse(const char *spec, struct zh_err *err)
 	if (strncmp(spec, "fail:", 5) == 0) {
 		kind = ZH_FAULT_FAIL;
 		p = spec + 5;
+	} else if (strncmp(spec, "failop:", 7) == 0) {
+		kind = ZH_FAULT_FAILOP;
+		p = spec + 7;
 	} else if (strncmp(spec, "crash:", 6) == 0) {
 		kind = ZH_FAULT_CRASH;
 		p = spec + 6;
 	} else {
 		return zh_err_set(err, ZH_EUSAGE,
-			"bad fault spec '%s': expected fail:N[:ERROR] or crash:N", spec);
+			"bad fault spec '%s': expected fail:N[:ERROR], failop:N[:ERROR] or crash:N", spec);
 	}
 	n = strtol(p, &end, 10);
 	if (end == p || n <= 0)
@@ -84,15 +89,40 @@ long zh_fault_count(void)
 	return fault.count;
 }
 
+long zh_fault_changes(void)
+{
+	return fault.changes;
+}
+
+/* Is the point numbered n (of the counter this fault counts) the one to act on? */
+static int due(long n)
+{
+	return n == fault.at || (n > fault.at && fault.persist);
+}
+
+static int inject(const char *where, long n, struct zh_err *err)
+{
+	if (fault.kind == ZH_FAULT_CRASH)
+		sys_proc_crash();
+	return zh_err_sys(err, fault.code, fault.sys, "injected fault at point %ld (%s)", n, where);
+}
+
 int zh_fault_hit(const char *where, struct zh_err *err)
 {
 	fault.count++;
-	if (fault.kind == ZH_FAULT_NONE)
-		return 0;
-	if (fault.count < fault.at || (fault.count > fault.at && !fault.persist))
-		return 0;
-	if (fault.kind == ZH_FAULT_CRASH)
-		sys_proc_crash();
-	return zh_err_sys(err, fault.code, fault.sys, "injected fault at point %ld (%s)",
-		fault.count, where);
+	if (fault.kind == ZH_FAULT_FAIL && due(fault.count))
+		return inject(where, fault.count, err);
+	return 0;
+}
+
+int zh_fault_hit_change(const char *where, struct zh_err *err)
+{
+	int rc = zh_fault_hit(where, err);
+
+	if (rc != 0)
+		return rc;
+	fault.changes++;
+	if ((fault.kind == ZH_FAULT_CRASH || fault.kind == ZH_FAULT_FAILOP) && due(fault.changes))
+		return inject(where, fault.changes, err);
+	return 0;
 }

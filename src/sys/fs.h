@@ -106,7 +106,7 @@ int sys_fs_mkdir(const char *path, struct zh_err *err);
  */
 int sys_fs_mkdirs(const char *path, struct zh_err *err);
 
-/* Remove an empty directory. */
+/* Remove an empty directory: ZH_EEXIST when it is not empty, ZH_ENOENT when it is not there. */
 int sys_fs_rmdir(const char *path, struct zh_err *err);
 
 /*
@@ -146,6 +146,13 @@ long sys_fs_busy_waits(void);
  * ZH_ENOTSUP on posix.
  */
 int sys_fs_rename_on_reboot(const char *from, const char *to, struct zh_err *err);
+
+/*
+ * Drop every operation sys_fs_rename_on_reboot scheduled for the file from (nothing to do if
+ * there is none): the undo of a scheduled replace. Others' entries stay as they are. 0 on
+ * posix (nothing can be scheduled there).
+ */
+int sys_fs_cancel_rename_on_reboot(const char *from, struct zh_err *err);
 
 /*
  * Directory listing. sys_dir_open opens path (ZH_ENOENT if missing); each sys_dir_next gives

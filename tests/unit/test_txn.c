@@ -56,7 +56,34 @@ static void add_file_state(struct zh_buf *b, const char *path)
 }
 
 static const char *const files[] = {"app", "app/old.dll", "app/keep.txt", "app/new", "app/new/sub",
-	"app/new/sub/a.dll"};
+	"app/new/sub/a.dll", "app/new/sub/m1.dll", "app/new/sub/m2.dll"};
+
+/* What the manifest DB says about the component and the serial the work records. */
+static void add_db_state(struct zh_buf *b)
+{
+	struct zh_db *db = NULL;
+	struct zh_db_component c;
+	char *v = NULL;
+	size_t i;
+
+	if (zh_db_open("t.db", 0, &db, NULL) != 0) {
+		(void)zh_buf_adds(b, "[db] none\n", NULL);
+		return;
+	}
+	if (zh_db_component_get(db, "demo", &c, NULL) == 0) {
+		(void)zh_buf_printf(b, NULL, "[db] demo %s %zu\n", c.version, c.nfiles);
+		for (i = 0; i < c.nfiles; i++)
+			(void)zh_buf_printf(b, NULL, "  %s %lld %s\n", c.files[i].path,
+				(long long)c.files[i].size, c.files[i].sha256);
+		zh_db_component_release(&c);
+	} else {
+		(void)zh_buf_adds(b, "[db] none\n", NULL);
+	}
+	if (zh_db_meta_get(db, "index.serial.test", &v, NULL) == 0)
+		(void)zh_buf_printf(b, NULL, "[meta] %s\n", v);
+	zh_free(v);
+	zh_db_close(db);
+}
 
 /* The whole test area (files, and the registry key where there is one) as bytes. */
 static char *state(size_t *ret_len)
@@ -68,6 +95,7 @@ static char *state(size_t *ret_len)
 	zh_buf_init(&b, 1 << 24);
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
 		add_file_state(&b, files[i]);
+	add_db_state(&b);
 	rc = zh_regtree_export(SYS_REG_HKCU, SYS_REG_VIEW_DEFAULT, BASE, &b, NULL);
 	(void)rc;
 	*ret_len = b.len;
@@ -105,6 +133,8 @@ static void seed(void)
 	put("app/keep.txt", "user data");
 	put("src/a.dll", "new control");
 	put("src/old2.dll", "new version");
+	put("src/m1.dll", "moved one");
+	put("src/m2.dll", "moved two");
 	if (!have_registry())
 		return;
 
@@ -136,6 +166,24 @@ static int work(struct zh_txn *t, struct zh_err *err)
 		(rc = zh_txn_file_put(t, "app/old.dll", "src/old2.dll", err)) != 0 ||
 		(rc = zh_txn_file_delete(t, "app/keep.txt", err)) != 0)
 		return rc;
+	/* A bundle's way: a batch of staged files moved in, the component and serial recorded. */
+	{
+		static const struct zh_txn_put puts[] = {
+			{"app/new/sub/m1.dll", "src/m1.dll", NULL, 1},
+			{"app/new/sub/m2.dll", "src/m2.dll",
+				"5c1aa88e94eba9836d23862ae5e358b890dc061b864384b9176abfc25bc8d71d", 1},
+		};
+		struct zh_db_file f[] = {
+			{"app/new/sub/m1.dll", 9,
+				"5a2bb6b5a79bcc63b2a4e5b2e0a0e1bd50ae8bcaf6b8d3b4c0e2d7e4b7c1d6f2"},
+		};
+		struct zh_db_component c = {"demo", "1.0", 0, f, 1};
+
+		if ((rc = zh_txn_file_put_many(t, puts, 2, err)) != 0 ||
+			(rc = zh_txn_component_set(t, "demo", &c, err)) != 0 ||
+			(rc = zh_txn_meta_set(t, "index.serial.test", "5 abc", err)) != 0)
+			return rc;
+	}
 	if (!have_registry())
 		return 0;
 	if ((rc = zh_txn_reg_set(t, SYS_REG_HKCU, SYS_REG_VIEW_DEFAULT, BASE "\\Internet Settings",
@@ -287,8 +335,8 @@ static void t_failure_sweep(void)
 		int rc;
 
 		seed();
-		before = state(&bn);
 		remove("t.db");
+		before = state(&bn);
 		db = db_open();
 		zh_err_init(&err);
 		zh_fault_set(ZH_FAULT_FAIL, n, ZH_ENOSPC, 112, 0);
@@ -358,8 +406,8 @@ static void t_recovery_sweep(void)
 		int rc, tries;
 
 		seed();
-		before = state(&bn);
 		remove("t.db");
+		before = state(&bn);
 		db = db_open();
 		zh_err_init(&err);
 		/* Every point from n on fails: the process is as good as dead there. */
@@ -389,6 +437,8 @@ static void t_recovery_sweep(void)
 		if (!same(before, bn, now, nn) && !same(after, an, now, nn)) {
 			fprintf(stderr, "interrupted at %ld: neither the start nor the end state\n",
 				n);
+			fprintf(stderr, "--- start:\n%.*s\n--- now:\n%.*s\n", (int)bn, before,
+				(int)nn, now);
 			zh_test_failed = 1;
 		}
 		if (rc == 0 && !same(after, an, now, nn)) {

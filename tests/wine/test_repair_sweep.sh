@@ -2,7 +2,7 @@
 # Crash and failure sweeps over a repair (DESIGN.md "Transactions"). For every fault point N
 # of the repair: ZHUSHOU_FAULT=crash:N ends the process abruptly there (TerminateProcess: no
 # cleanup, like a power cut), then a plain `zhushou check` (which recovers first) must leave
-# the PC byte-identical to before or to after the repair, never anything else; fail:N (disk
+# the PC byte-identical to before or to after the repair, never anything else; failop:N (disk
 # full, access denied, I/O error in turn) must end in exit 1603 with the PC exactly as before.
 # Then crashes during recovery itself, at every point of it.
 # ZH_SWEEP=crash runs the crash sweep only, ZH_SWEEP=fail the failure and recovery sweeps
@@ -20,10 +20,12 @@ zh_snapshot "$zh_t_dir/before"
 
 # One clean run: the fault points a repair passes, and the "after" state.
 zhushou repair --json >"$zh_t_dir/clean.json" || true
-points=$(json "$zh_t_dir/clean.json" 'd["fault_points"]')
+# Crashes and injected failures are swept over the change points (src/sys/fault.h): a crash
+# between two of them leaves the PC as a crash at the next one does.
+points=$(json "$zh_t_dir/clean.json" 'd["change_points"]')
 expect_eq "clean repair succeeded" "$(json "$zh_t_dir/clean.json" 'd["exit_code"]')" 0
 zh_snapshot "$zh_t_dir/after"
-[[ $points -gt 10 ]] && ok "a repair passes $points fault points" || fail "only $points fault points"
+[[ $points -gt 10 ]] && ok "a repair passes $points change points" || fail "only $points change points"
 
 # Back to "before" between runs: a rollback (itself checked to restore the exact state).
 reset_to_before()
@@ -95,17 +97,17 @@ if [[ $part == all || $part == fail ]]; then
 errors=(enospc eacces eio)
 for n in $(seq 1 "$points"); do
 	e=${errors[$((n % 3))]}
-	code=$(ZHUSHOU_FAULT=fail:$n:$e zh_winrun "$(winepath -w "$ZHUSHOU_EXE")" repair --quiet 2>/dev/null)
+	code=$(ZHUSHOU_FAULT=failop:$n:$e zh_winrun "$(winepath -w "$ZHUSHOU_EXE")" repair --quiet 2>/dev/null)
 	s=$(state_is)
 	if [[ $code == 1603 && $s == before ]]; then
 		:
 	elif [[ ($code == 0 || $code == 1) && $s == after ]]; then
 		# The failure fell after the commit record: the repair happened. Exit 1 when it
 		# hit the re-check, which then could not confirm every item.
-		reset_to_before "fail:$n:$e"
+		reset_to_before "failop:$n:$e"
 	else
-		fail "fail:$n:$e: exit $code, PC $s"
-		reset_to_before "fail:$n:$e"
+		fail "failop:$n:$e: exit $code, PC $s"
+		reset_to_before "failop:$n:$e"
 	fi
 done
 ok "failure sweep: $points points, each failed once"

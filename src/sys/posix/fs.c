@@ -172,7 +172,7 @@ int sys_file_open_read(const char *path, struct sys_file **ret_file, struct zh_e
 int sys_file_create(const char *path, struct sys_file **ret_file, struct zh_err *err)
 {
 	int fd;
-	int rc = ZH_FAULT_CHECK("sys_file_create", err);
+	int rc = ZH_FAULT_CHANGE("sys_file_create", err);
 
 	if (rc != 0)
 		return rc;
@@ -201,7 +201,7 @@ int sys_file_read(struct sys_file *f, void *buf, size_t n, size_t *ret_got, stru
 int sys_file_write(struct sys_file *f, const void *buf, size_t n, struct zh_err *err)
 {
 	const char *p = buf;
-	int rc = ZH_FAULT_CHECK("sys_file_write", err);
+	int rc = ZH_FAULT_CHANGE("sys_file_write", err);
 
 	if (rc != 0)
 		return rc;
@@ -220,7 +220,7 @@ int sys_file_write(struct sys_file *f, const void *buf, size_t n, struct zh_err 
 
 int sys_file_flush(struct sys_file *f, struct zh_err *err)
 {
-	int rc = ZH_FAULT_CHECK("sys_file_flush", err);
+	int rc = ZH_FAULT_CHANGE("sys_file_flush", err);
 
 	if (rc != 0)
 		return rc;
@@ -286,7 +286,7 @@ int sys_file_close(struct sys_file *f, struct zh_err *err)
 
 int sys_fs_mkdir(const char *path, struct zh_err *err)
 {
-	int rc = ZH_FAULT_CHECK("sys_fs_mkdir", err);
+	int rc = ZH_FAULT_CHANGE("sys_fs_mkdir", err);
 
 	if (rc != 0)
 		return rc;
@@ -299,7 +299,7 @@ int sys_fs_mkdirs(const char *path, struct zh_err *err)
 {
 	struct stat st;
 	char *p = NULL, *s;
-	int rc = ZH_FAULT_CHECK("sys_fs_mkdirs", err);
+	int rc = ZH_FAULT_CHANGE("sys_fs_mkdirs", err);
 
 	if (rc != 0)
 		return rc;
@@ -337,7 +337,7 @@ out:
 
 int sys_fs_rmdir(const char *path, struct zh_err *err)
 {
-	int rc = ZH_FAULT_CHECK("sys_fs_rmdir", err);
+	int rc = ZH_FAULT_CHANGE("sys_fs_rmdir", err);
 
 	if (rc != 0)
 		return rc;
@@ -348,7 +348,7 @@ int sys_fs_rmdir(const char *path, struct zh_err *err)
 
 int sys_fs_unlink(const char *path, struct zh_err *err)
 {
-	int rc = ZH_FAULT_CHECK("sys_fs_unlink", err);
+	int rc = ZH_FAULT_CHANGE("sys_fs_unlink", err);
 
 	if (rc != 0)
 		return rc;
@@ -407,7 +407,7 @@ out:
 
 int sys_fs_remove_tree(const char *path, struct zh_err *err)
 {
-	int rc = ZH_FAULT_CHECK("sys_fs_remove_tree", err);
+	int rc = ZH_FAULT_CHANGE("sys_fs_remove_tree", err);
 
 	if (rc != 0)
 		return rc;
@@ -439,7 +439,7 @@ static void sync_parent(const char *path)
 
 int sys_fs_rename(const char *from, const char *to, struct zh_err *err)
 {
-	int rc = ZH_FAULT_CHECK("sys_fs_rename", err);
+	int rc = ZH_FAULT_CHANGE("sys_fs_rename", err);
 
 	if (rc != 0)
 		return rc;
@@ -458,12 +458,18 @@ long sys_fs_busy_waits(void)
 
 int sys_fs_rename_on_reboot(const char *from, const char *to, struct zh_err *err)
 {
-	int rc = ZH_FAULT_CHECK("sys_fs_rename_on_reboot", err);
+	int rc = ZH_FAULT_CHANGE("sys_fs_rename_on_reboot", err);
 
 	if (rc != 0)
 		return rc;
 	return zh_err_set(err, ZH_ENOTSUP, "cannot schedule '%s' -> '%s' for the next boot: %s",
 		from, to != NULL ? to : "(delete)", "not a Windows system");
+}
+
+int sys_fs_cancel_rename_on_reboot(const char *from, struct zh_err *err)
+{
+	(void)from;
+	return ZH_FAULT_CHANGE("sys_fs_cancel_rename_on_reboot", err);
 }
 
 int sys_dir_open(const char *path, struct sys_dir **ret_dir, struct zh_err *err)

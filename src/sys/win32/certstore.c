@@ -71,7 +71,7 @@ int sys_cert_add(enum sys_cert_loc loc, const char *store, const void *der, size
 	struct zh_err *err)
 {
 	HCERTSTORE h;
-	int rc = ZH_FAULT_CHECK("sys_cert_add", err);
+	int rc = ZH_FAULT_CHANGE("sys_cert_add", err);
 
 	if (rc != 0)
 		return rc;
@@ -92,7 +92,7 @@ int sys_cert_remove(enum sys_cert_loc loc, const char *store, const uint8_t sha1
 {
 	PCCERT_CONTEXT c;
 	HCERTSTORE h;
-	int rc = ZH_FAULT_CHECK("sys_cert_remove", err);
+	int rc = ZH_FAULT_CHANGE("sys_cert_remove", err);
 
 	if (rc != 0)
 		return rc;

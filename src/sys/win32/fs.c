@@ -231,7 +231,7 @@ int sys_file_open_read(const char *path, struct sys_file **ret_file, struct zh_e
 
 int sys_file_create(const char *path, struct sys_file **ret_file, struct zh_err *err)
 {
-	int rc = ZH_FAULT_CHECK("sys_file_create", err);
+	int rc = ZH_FAULT_CHANGE("sys_file_create", err);
 
 	if (rc != 0)
 		return rc;
@@ -255,7 +255,7 @@ int sys_file_read(struct sys_file *f, void *buf, size_t n, size_t *ret_got, stru
 int sys_file_write(struct sys_file *f, const void *buf, size_t n, struct zh_err *err)
 {
 	const char *p = buf;
-	int rc = ZH_FAULT_CHECK("sys_file_write", err);
+	int rc = ZH_FAULT_CHANGE("sys_file_write", err);
 
 	if (rc != 0)
 		return rc;
@@ -274,7 +274,7 @@ int sys_file_write(struct sys_file *f, const void *buf, size_t n, struct zh_err 
 
 int sys_file_flush(struct sys_file *f, struct zh_err *err)
 {
-	int rc = ZH_FAULT_CHECK("sys_file_flush", err);
+	int rc = ZH_FAULT_CHANGE("sys_file_flush", err);
 
 	if (rc != 0)
 		return rc;
@@ -343,7 +343,7 @@ int sys_file_close(struct sys_file *f, struct zh_err *err)
 int sys_fs_mkdir(const char *path, struct zh_err *err)
 {
 	wchar_t *w;
-	int rc = ZH_FAULT_CHECK("sys_fs_mkdir", err);
+	int rc = ZH_FAULT_CHANGE("sys_fs_mkdir", err);
 
 	if (rc != 0)
 		return rc;
@@ -360,7 +360,7 @@ int sys_fs_mkdirs(const char *path, struct zh_err *err)
 {
 	wchar_t *w = NULL, *p;
 	DWORD e, attr;
-	int rc = ZH_FAULT_CHECK("sys_fs_mkdirs", err);
+	int rc = ZH_FAULT_CHANGE("sys_fs_mkdirs", err);
 
 	if (rc != 0)
 		return rc;
@@ -408,7 +408,7 @@ out:
 int sys_fs_rmdir(const char *path, struct zh_err *err)
 {
 	wchar_t *w;
-	int rc = ZH_FAULT_CHECK("sys_fs_rmdir", err);
+	int rc = ZH_FAULT_CHANGE("sys_fs_rmdir", err);
 
 	if (rc != 0)
 		return rc;
@@ -445,7 +445,7 @@ int sys_fs_unlink(const char *path, struct zh_err *err)
 {
 	wchar_t *w;
 	DWORD e;
-	int rc = ZH_FAULT_CHECK("sys_fs_unlink", err);
+	int rc = ZH_FAULT_CHANGE("sys_fs_unlink", err);
 
 	if (rc != 0)
 		return rc;
@@ -531,7 +531,7 @@ int sys_fs_remove_tree(const char *path, struct zh_err *err)
 {
 	wchar_t *w;
 	size_t n;
-	int rc = ZH_FAULT_CHECK("sys_fs_remove_tree", err);
+	int rc = ZH_FAULT_CHANGE("sys_fs_remove_tree", err);
 
 	if (rc != 0)
 		return rc;
@@ -568,7 +568,7 @@ int sys_fs_rename(const char *from, const char *to, struct zh_err *err)
 	wchar_t *wf = NULL, *wt = NULL;
 	DWORD e = 0;
 	int i, code;
-	int rc = ZH_FAULT_CHECK("sys_fs_rename", err);
+	int rc = ZH_FAULT_CHANGE("sys_fs_rename", err);
 
 	if (rc != 0)
 		return rc;
@@ -604,6 +604,95 @@ out:
 	return rc;
 }
 
+#define PENDING_KEY L"SYSTEM\\CurrentControlSet\\Control\\Session Manager"
+#define PENDING_VALUE L"PendingFileRenameOperations"
+
+/* path without a \\?\ or \??\ prefix (pointing into it). */
+static const wchar_t *unprefixed(const wchar_t *path)
+{
+	if (wcsncmp(path, L"\\\\?\\", 4) == 0 || wcsncmp(path, L"\\??\\", 4) == 0)
+		return path + 4;
+	return path;
+}
+
+int sys_fs_cancel_rename_on_reboot(const char *from, struct zh_err *err)
+{
+	wchar_t *wf = NULL, *buf = NULL, *out = NULL;
+	const wchar_t *want;
+	DWORD type, size = 0;
+	HKEY key = NULL;
+	size_t n, i, o = 0;
+	LSTATUS ls;
+	int rc = ZH_FAULT_CHANGE("sys_fs_cancel_rename_on_reboot", err), changed = 0;
+
+	if (rc != 0)
+		return rc;
+	if ((wf = wpath2(from, 1, err)) == NULL)
+		return no_wpath(err);
+	want = unprefixed(wf);
+	ls = RegOpenKeyExW(HKEY_LOCAL_MACHINE, PENDING_KEY, 0, KEY_QUERY_VALUE | KEY_SET_VALUE,
+		&key);
+	if (ls == ERROR_FILE_NOT_FOUND)
+		goto out;
+	if (ls != ERROR_SUCCESS) {
+		rc = win_err(err, (DWORD)ls, "cannot open the boot-time rename list of", from);
+		goto out;
+	}
+	ls = RegQueryValueExW(key, PENDING_VALUE, NULL, &type, NULL, &size);
+	if (ls == ERROR_FILE_NOT_FOUND || (ls == ERROR_SUCCESS && type != REG_MULTI_SZ))
+		goto out; /* nothing scheduled, or not a list zhushou could have written to */
+	if (ls == ERROR_SUCCESS) {
+		buf = calloc(size / sizeof(wchar_t) + 2, sizeof(wchar_t));
+		out = calloc(size / sizeof(wchar_t) + 2, sizeof(wchar_t));
+		if (buf == NULL || out == NULL) {
+			rc = zh_err_set(err, ZH_ENOMEM, "out of memory");
+			goto out;
+		}
+		ls = RegQueryValueExW(key, PENDING_VALUE, NULL, &type, (BYTE *)buf, &size);
+	}
+	if (ls != ERROR_SUCCESS) {
+		rc = win_err(err, (DWORD)ls, "cannot read the boot-time rename list of", from);
+		goto out;
+	}
+	/* Pairs of strings (source, destination; an empty destination means delete), read by
+	   size: an empty string is a lone NUL, not the end. */
+	n = size / sizeof(wchar_t);
+	for (i = 0; i < n && buf[i] != L'\0';) {
+		size_t src = i, dst, end;
+
+		i += wcslen(buf + i) + 1;
+		dst = i;
+		if (i < n)
+			i += wcslen(buf + i) + 1;
+		end = i < n ? i : n;
+		if (_wcsicmp(unprefixed(buf + src), want) == 0) {
+			changed = 1;
+			continue;
+		}
+		memcpy(out + o, buf + src, (end - src) * sizeof(wchar_t));
+		o += end - src;
+		(void)dst;
+	}
+	if (!changed)
+		goto out;
+	if (o == 0)
+		ls = RegDeleteValueW(key, PENDING_VALUE);
+	else {
+		out[o++] = L'\0';
+		ls = RegSetValueExW(key, PENDING_VALUE, 0, REG_MULTI_SZ, (const BYTE *)out,
+			(DWORD)(o * sizeof(wchar_t)));
+	}
+	if (ls != ERROR_SUCCESS)
+		rc = win_err(err, (DWORD)ls, "cannot change the boot-time rename list for", from);
+out:
+	if (key != NULL)
+		RegCloseKey(key);
+	free(buf);
+	free(out);
+	free(wf);
+	return rc;
+}
+
 long sys_fs_busy_waits(void)
 {
 	return busy_waits;
@@ -613,7 +702,7 @@ int sys_fs_rename_on_reboot(const char *from, const char *to, struct zh_err *err
 {
 	wchar_t *wf = NULL, *wt = NULL;
 	DWORD flags = MOVEFILE_DELAY_UNTIL_REBOOT;
-	int rc = ZH_FAULT_CHECK("sys_fs_rename_on_reboot", err);
+	int rc = ZH_FAULT_CHANGE("sys_fs_rename_on_reboot", err);
 
 	if (rc != 0)
 		return rc;

@@ -25,7 +25,7 @@ int sys_proc_run(const char *cmdline, long timeout_ms, unsigned long *ret_exit, 
 	wchar_t *w = NULL;
 	HANDLE job = NULL;
 	DWORD wait, code = 0;
-	int rc = ZH_FAULT_CHECK("sys_proc_run", err);
+	int rc = ZH_FAULT_CHANGE("sys_proc_run", err);
 
 	if (rc != 0)
 		return rc;

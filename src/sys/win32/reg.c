@@ -276,7 +276,7 @@ int sys_reg_set_raw(struct sys_reg_key *key, const char *name, enum sys_reg_type
 {
 	wchar_t *wname = NULL;
 	LSTATUS st;
-	int rc = ZH_FAULT_CHECK("sys_reg_set", err);
+	int rc = ZH_FAULT_CHANGE("sys_reg_set", err);
 
 	if (rc != 0)
 		return rc;
@@ -315,7 +315,7 @@ int sys_reg_delete_value(struct sys_reg_key *key, const char *name, struct zh_er
 {
 	wchar_t *wname = NULL;
 	LSTATUS st;
-	int rc = ZH_FAULT_CHECK("sys_reg_delete_value", err);
+	int rc = ZH_FAULT_CHANGE("sys_reg_delete_value", err);
 
 	if (rc != 0)
 		return rc;
@@ -338,7 +338,7 @@ int sys_reg_delete_tree(enum sys_reg_root root, const char *path, enum sys_reg_v
 	HKEY h = NULL;
 	wchar_t *wpath = NULL;
 	LSTATUS st;
-	int rc = ZH_FAULT_CHECK("sys_reg_delete_tree", err);
+	int rc = ZH_FAULT_CHANGE("sys_reg_delete_tree", err);
 
 	if (rc != 0)
 		return rc;
@@ -444,7 +444,7 @@ int sys_reg_delete_key(enum sys_reg_root root, const char *path, enum sys_reg_vi
 {
 	wchar_t *wpath = NULL;
 	LSTATUS st;
-	int rc = ZH_FAULT_CHECK("sys_reg_delete_key", err);
+	int rc = ZH_FAULT_CHANGE("sys_reg_delete_key", err);
 
 	if (rc != 0)
 		return rc;

@@ -91,6 +91,7 @@ int zh_code_from_win(unsigned long e)
 		return ZH_ENOSPC;
 	case ERROR_ALREADY_EXISTS:
 	case ERROR_FILE_EXISTS:
+	case ERROR_DIR_NOT_EMPTY:
 		return ZH_EEXIST;
 	case ERROR_INVALID_PARAMETER:
 	case ERROR_INVALID_NAME:
