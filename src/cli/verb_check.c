@@ -93,7 +93,7 @@ int verb_check(struct zh_cli *cli)
 	code = ZH_EXIT_FAILED;
 	if (cli_load_catalog(cli, &cat) != 0)
 		goto out;
-	rc = zh_check_run(cat, &rep, &err);
+	rc = zh_check_run_db(cat, s.db, &rep, &err);
 	if (rc != 0) {
 		cli_report_error(cli, &err,
 			"请重试；如仍失败，请把 zhushou support-report 发给客服。",

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * `zhushou repair [--dry-run] [--json] [--quiet] [--wait S] [--timeout S]`: 一键修复. Check, plan,
+ * `zhushou repair [--source PACK [--allow-expired]] [--dry-run] [--json] [--quiet] [--wait S]
+ * [--timeout S]`: 一键修复. Check, plan,
  * then run the plan as one transaction: all of it happens or none of it (a failed step undoes the
  * steps before it, exit 1603). Then check again: exit 0 when the PC is ready, 1 when problems
  * remain that repair cannot fix here (each named with the reason), 1618 when another
@@ -44,13 +45,41 @@ static void print_plan(const struct zh_cli *cli, const struct zh_plan *plan)
 			zh_text_get(&plan->left[i].why, cli->lang));
 }
 
-static int run_check(const struct zh_cli *cli, const struct zh_catalog *cat,
+/* Components come from the verified, staged source pack. */
+struct install_ctx {
+	struct cli_source *src;
+	struct zh_db *db;
+	const struct zh_install_roots *roots;
+};
+
+static int install_hook(void *vctx, struct zh_txn *t, const struct zh_component_def *c,
+	struct zh_err *err)
+{
+	struct install_ctx *ic = vctx;
+	const struct zh_pack_item *it = cli_source_find(ic->src, c->id);
+	char *dir = NULL;
+	int rc;
+
+	if (it == NULL)
+		return zh_err_set(err, ZH_ENOENT, "the offline pack has no component '%s'", c->id);
+	if (strcmp(it->bundle.manifest->version, c->version) != 0)
+		return zh_err_set(err, ZH_EMISMATCH,
+			"the offline pack has '%s' %s, the catalog wants %s", c->id,
+			it->bundle.manifest->version, c->version);
+	if (cli_source_dir(ic->src, c->id, &dir) != 0)
+		return zh_err_set(err, ZH_ENOMEM, "out of memory");
+	rc = zh_install_bundle(t, ic->db, it->bundle.manifest, dir, ic->roots, err);
+	zh_free(dir);
+	return rc;
+}
+
+static int run_check(const struct zh_cli *cli, const struct zh_catalog *cat, struct zh_db *db,
 	struct zh_check_report *rep)
 {
 	struct zh_err err;
 
 	zh_err_init(&err);
-	if (zh_check_run(cat, rep, &err) != 0) {
+	if (zh_check_run_db(cat, db, rep, &err) != 0) {
 		cli_report_error(cli, &err,
 			"请重试；如仍失败，请把 zhushou support-report 发给客服。",
 			"try again; if it fails again, send zhushou support-report to support.");
@@ -69,18 +98,32 @@ int verb_repair(struct zh_cli *cli)
 	struct progress_ctx pc = {cli};
 	struct zh_repair_result res;
 	struct zh_err err;
+	struct cli_source src;
+	struct cli_roots roots;
+	struct install_ctx ictx;
+	struct zh_plan_hooks hooks = {install_hook, &ictx};
+	const char *source = NULL;
+	unsigned flags = 0;
 	char *json = NULL;
-	int code, rc;
+	int code, rc, a;
 
 	memset(&before, 0, sizeof(before));
 	memset(&after, 0, sizeof(after));
 	memset(&plan, 0, sizeof(plan));
 	memset(&res, 0, sizeof(res));
+	memset(&src, 0, sizeof(src));
+	memset(&roots, 0, sizeof(roots));
 	zh_err_init(&err);
-	if (cli->argc > 0) {
-		err_printf("zhushou repair: %s '%s'\n",
-			ZH_T(cli, "多余的参数", "unexpected argument"), cli->argv[0]);
-		return ZH_EXIT_USAGE;
+	for (a = 0; a < cli->argc; a++) {
+		if (strcmp(cli->argv[a], "--source") == 0 && a + 1 < cli->argc) {
+			source = cli->argv[++a];
+		} else if (strcmp(cli->argv[a], "--allow-expired") == 0) {
+			flags |= ZH_INDEX_ALLOW_EXPIRED;
+		} else {
+			err_printf("zhushou repair: %s '%s'\n",
+				ZH_T(cli, "多余的参数", "unexpected argument"), cli->argv[a]);
+			return ZH_EXIT_USAGE;
+		}
 	}
 	if (cli_load_catalog(cli, &cat) != 0)
 		return ZH_EXIT_FAILED;
@@ -90,7 +133,7 @@ int verb_repair(struct zh_cli *cli)
 		return code;
 	}
 	code = ZH_EXIT_FAILED;
-	if (run_check(cli, cat, &before) != 0)
+	if (run_check(cli, cat, s.db, &before) != 0)
 		goto out;
 	/* A check that could not read the PC: act on nothing rather than on a guess. */
 	for (size_t i = 0; i < before.nresults; i++) {
@@ -112,6 +155,27 @@ int verb_repair(struct zh_cli *cli)
 		goto out;
 	}
 	res.plan = &plan;
+	/* Components come from a verified pack; without one, they are what repair cannot fix. */
+	if (zh_plan_installs(&plan) && source == NULL &&
+		zh_plan_drop_installs(&plan, "没有离线包：请用 --source 指定离线包",
+			"no offline pack: give one with --source PACK", &err) != 0) {
+		cli_report_error(cli, &err, NULL, NULL);
+		goto out;
+	}
+	if (zh_plan_installs(&plan) && !cli->dry_run) {
+		if (cli_roots_get(&roots, &err) != 0) {
+			cli_report_error(cli, &err, NULL, NULL);
+			goto out;
+		}
+		if ((code = cli_source_open(cli, &s, source, flags, &src)) != 0) {
+			res.failed = 1;
+			goto report;
+		}
+		code = ZH_EXIT_FAILED;
+		ictx.src = &src;
+		ictx.db = s.db;
+		ictx.roots = &roots.roots;
+	}
 	if (cli->timeout_ms > 0) {
 		size_t i;
 
@@ -130,7 +194,11 @@ int verb_repair(struct zh_cli *cli)
 			goto out;
 		}
 		res.txn = zh_txn_id(t);
-		rc = zh_plan_run(&plan, t, on_step, &pc, &res.reboot, &err);
+		src.serials.t = t;
+		rc = zh_plan_run(&plan, &hooks, t, on_step, &pc, &res.reboot, &err);
+		/* The pack that was used is the newest accepted, in the same transaction. */
+		if (rc == 0 && src.pack.index != NULL)
+			rc = zh_index_record(src.pack.index, &src.store, &err);
 		res.reboot |= zh_txn_reboot_pending(t);
 		if (rc == 0)
 			rc = zh_txn_commit(t, res.reboot ? ZH_EXIT_REBOOT_REQUIRED : 0, &err);
@@ -155,7 +223,7 @@ int verb_repair(struct zh_cli *cli)
 		/* Running browsers pick up the new proxy and zone settings. */
 		(void)sys_inet_settings_changed(NULL);
 	}
-	if (run_check(cli, cat, &after) != 0)
+	if (run_check(cli, cat, s.db, &after) != 0)
 		goto out;
 	res.remaining = zh_check_problems(&after);
 	code = res.remaining ? ZH_EXIT_PROBLEMS : res.reboot ? ZH_EXIT_REBOOT_REQUIRED : ZH_EXIT_OK;
@@ -186,6 +254,8 @@ report:
 out:
 	zh_free(json);
 	zh_txn_free(t);
+	cli_source_close(&src);
+	cli_roots_release(&roots);
 	zh_plan_release(&plan);
 	zh_check_report_release(&before);
 	zh_check_report_release(&after);

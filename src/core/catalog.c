@@ -10,6 +10,7 @@
 #include <cJSON.h>
 
 #include "catalog.h"
+#include "bundle.h"
 #include "certpem.h"
 #include "mem.h"
 #include "text.h"
@@ -173,6 +174,41 @@ static int parse_legacy(struct ctx *c, const cJSON *root, struct zh_catalog *cat
 			return rc;
 		for (j = 0; j + 1 < cat->nlegacy; j++)
 			if (strcmp(cat->legacy[j].id, d->id) == 0)
+				return bad(c, "id", "duplicate id");
+	}
+	return 0;
+}
+
+static int parse_components(struct ctx *c, const cJSON *root, struct zh_catalog *cat)
+{
+	const cJSON *a, *e;
+	int rc, i = 0;
+	size_t j;
+
+	a = get_array(c, root, "components", &rc);
+	if (a == NULL)
+		return rc;
+	cat->components = zh_calloc((size_t)cJSON_GetArraySize(a) + 1, sizeof(*cat->components));
+	if (cat->components == NULL)
+		return zh_err_set(c->err, ZH_ENOMEM, "cannot load catalog");
+	cJSON_ArrayForEach(e, a)
+	{
+		struct zh_component_def *d = &cat->components[cat->ncomponents];
+
+		set_path(c, "components", i++);
+		if (!cJSON_IsObject(e))
+			return bad(c, "", "must be an object");
+		cat->ncomponents++;
+		if ((rc = get_str(c, e, "id", 1, &d->id)) != 0 ||
+			(rc = get_str(c, e, "version", 1, &d->version)) != 0 ||
+			(rc = get_text(c, e, "name", &d->name)) != 0)
+			return rc;
+		if (!zh_bundle_id_valid(d->id))
+			return bad(c, "id", "not a component id (a-z 0-9 . _ -)");
+		if (!zh_bundle_version_valid(d->version))
+			return bad(c, "version", "not a bundle version");
+		for (j = 0; j + 1 < cat->ncomponents; j++)
+			if (strcmp(cat->components[j].id, d->id) == 0)
 				return bad(c, "id", "duplicate id");
 	}
 	return 0;
@@ -508,7 +544,8 @@ int zh_catalog_parse(const char *json, size_t len, const char *const *known_prob
 		(rc = get_str(&c, prof, "catalog_version", 1, &cat->catalog_version)) != 0)
 		goto out;
 	c.path[0] = '\0';
-	if ((rc = parse_legacy(&c, root, cat)) != 0 || (rc = parse_sites(&c, root, cat)) != 0 ||
+	if ((rc = parse_legacy(&c, root, cat)) != 0 ||
+		(rc = parse_components(&c, root, cat)) != 0 || (rc = parse_sites(&c, root, cat)) != 0 ||
 		(rc = parse_bypass(&c, root, cat)) != 0 || (rc = parse_certs(&c, root, cat)) != 0 ||
 		(rc = parse_hosts(&c, root, cat)) != 0 ||
 		(rc = parse_environment(&c, root, cat)) != 0 ||
@@ -547,6 +584,12 @@ void zh_catalog_free(struct zh_catalog *cat)
 		zh_free(cat->legacy[i].owns);
 	}
 	zh_free(cat->legacy);
+	for (i = 0; i < cat->ncomponents; i++) {
+		zh_free(cat->components[i].id);
+		zh_free(cat->components[i].version);
+		text_release(&cat->components[i].name);
+	}
+	zh_free(cat->components);
 	for (i = 0; i < cat->nsites; i++) {
 		zh_free(cat->sites[i].domain);
 		zh_free(cat->sites[i].scheme);

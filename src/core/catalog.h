@@ -43,6 +43,13 @@ struct zh_legacy_def {
 
 #define ZH_MAX_OWNS 16
 
+/* A current component the profile wants installed (from a signed pack: install.h). */
+struct zh_component_def {
+	char *id; /* the bundle's component id */
+	char *version; /* the exact version wanted */
+	struct zh_text name;
+};
+
 struct zh_cert;
 
 /* A certificate the PC must trust, verified against its pinned SHA-256 at load. */
@@ -85,6 +92,8 @@ struct zh_catalog {
 	char *catalog_version;
 	struct zh_legacy_def *legacy;
 	size_t nlegacy;
+	struct zh_component_def *components;
+	size_t ncomponents;
 	struct zh_site_def *sites;
 	size_t nsites;
 	struct zh_cert_def *certs;

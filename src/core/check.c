@@ -9,6 +9,9 @@
 #include "certpem.h"
 #include "../sys/certstore.h"
 #include "buf.h"
+#include "db.h"
+#include "fileutil.h"
+#include "sign.h"
 #include "mem.h"
 #include "banned.h"
 
@@ -26,6 +29,7 @@ const char *const zh_probe_names[] = {
 	"usb_policy",
 	"reboot_pending",
 	"hosts",
+	"components",
 	NULL,
 };
 
@@ -445,10 +449,126 @@ static int probe_certs(struct zh_check_report *rep, struct zh_err *err)
 	return 0;
 }
 
+/* Is every file c owns there with its recorded size and hash? *ret_file: the first that is not. */
+static int comp_files_ok(const struct zh_db_component *c, char **ret_file, struct zh_err *err)
+{
+	char hex[ZH_SHA256_HEX];
+	size_t i;
+	int exists, rc;
+
+	*ret_file = NULL;
+	for (i = 0; i < c->nfiles; i++) {
+		if ((rc = zh_file_sha256_hex(c->files[i].path, hex, &exists, err)) != 0)
+			return rc;
+		if (!exists || memcmp(hex, c->files[i].sha256, ZH_SHA256_HEX - 1) != 0) {
+			*ret_file = zh_strdup(c->files[i].path);
+			return *ret_file == NULL ? zh_err_set(err, ZH_ENOMEM, "out of memory") : 0;
+		}
+	}
+	return 0;
+}
+
+static int probe_comps(struct zh_check_report *rep, struct zh_err *err)
+{
+	const struct zh_catalog *cat = rep->cat;
+	size_t i;
+	int rc = 0;
+
+	rep->comps = zh_calloc(cat->ncomponents + 1, sizeof(*rep->comps));
+	if (rep->comps == NULL)
+		return zh_err_set(err, ZH_ENOMEM, "cannot check components");
+	rep->ncomps = cat->ncomponents;
+	for (i = 0; i < cat->ncomponents && rc == 0; i++) {
+		struct zh_comp_state *s = &rep->comps[i];
+		struct zh_db_component c;
+
+		s->def = &cat->components[i];
+		s->status = ZH_COMP_MISSING;
+		if (rep->db == NULL)
+			continue;
+		rc = zh_db_component_get(rep->db, s->def->id, &c, err);
+		if (rc == ZH_ENOENT) {
+			zh_err_init(err);
+			rc = 0;
+			continue;
+		}
+		if (rc != 0)
+			break;
+		s->installed = zh_strdup(c.version);
+		if (s->installed == NULL)
+			rc = zh_err_set(err, ZH_ENOMEM, "out of memory");
+		else if (strcmp(c.version, s->def->version) != 0)
+			s->status = ZH_COMP_VERSION;
+		else if ((rc = comp_files_ok(&c, &s->file, err)) == 0)
+			s->status = s->file != NULL ? ZH_COMP_DAMAGED : ZH_COMP_OK;
+		zh_db_component_release(&c);
+	}
+	return rc;
+}
+
+static void comps_release(struct zh_check_report *rep)
+{
+	size_t i;
+
+	for (i = 0; rep->comps != NULL && i < rep->ncomps; i++) {
+		zh_free(rep->comps[i].installed);
+		zh_free(rep->comps[i].file);
+	}
+	zh_free(rep->comps);
+}
+
+static int verdict_comps(const struct zh_check_report *rep, enum zh_status *st, struct detail *d,
+	struct zh_err *err)
+{
+	size_t i;
+	int rc = 0, bad = 0;
+
+	for (i = 0; i < rep->ncomps && rc == 0; i++) {
+		const struct zh_comp_state *s = &rep->comps[i];
+		const char *nl = i > 0 ? "\n" : "";
+
+		bad += s->status != ZH_COMP_OK;
+		switch (s->status) {
+		case ZH_COMP_OK:
+			rc = zh_buf_printf(&d->zh, err, "%s%s %s：已安装，文件完整", nl,
+				s->def->name.zh, s->def->version);
+			if (rc == 0)
+				rc = zh_buf_printf(&d->en, err, "%s%s %s: installed, files intact", nl,
+					s->def->name.en, s->def->version);
+			break;
+		case ZH_COMP_MISSING:
+			rc = zh_buf_printf(&d->zh, err, "%s%s %s：未安装", nl, s->def->name.zh,
+				s->def->version);
+			if (rc == 0)
+				rc = zh_buf_printf(&d->en, err, "%s%s %s: not installed", nl,
+					s->def->name.en, s->def->version);
+			break;
+		case ZH_COMP_VERSION:
+			rc = zh_buf_printf(&d->zh, err, "%s%s：已安装 %s，需要 %s", nl,
+				s->def->name.zh, s->installed, s->def->version);
+			if (rc == 0)
+				rc = zh_buf_printf(&d->en, err, "%s%s: %s installed, %s needed", nl,
+					s->def->name.en, s->installed, s->def->version);
+			break;
+		case ZH_COMP_DAMAGED:
+			rc = zh_buf_printf(&d->zh, err, "%s%s %s：文件已损坏或缺失：%s", nl,
+				s->def->name.zh, s->def->version, s->file);
+			if (rc == 0)
+				rc = zh_buf_printf(&d->en, err, "%s%s %s: file changed or missing: %s",
+					nl, s->def->name.en, s->def->version, s->file);
+			break;
+		}
+	}
+	if (rc == 0 && rep->ncomps == 0)
+		rc = two(d, err, "本配置不需要组件", "the profile needs no components");
+	*st = bad == 0 ? ZH_ST_OK : problem(rep, "components");
+	return rc;
+}
+
 typedef int (*verdict_fn)(const struct zh_check_report *, enum zh_status *, struct detail *,
 	struct zh_err *);
 
-enum fact { FACT_ARP, FACT_INET, FACT_CERTS, FACT_ENV, FACT_HOSTS };
+enum fact { FACT_ARP, FACT_INET, FACT_CERTS, FACT_ENV, FACT_HOSTS, FACT_COMPS };
 
 static const struct {
 	const char *probe;
@@ -466,6 +586,7 @@ static const struct {
 	{"usb_policy", FACT_ENV, verdict_usb},
 	{"reboot_pending", FACT_ENV, verdict_reboot},
 	{"hosts", FACT_HOSTS, verdict_hosts},
+	{"components", FACT_COMPS, verdict_comps},
 };
 
 /* Gather a fact once; a probe error is recorded in *perr and is not fatal. */
@@ -505,6 +626,14 @@ static int gather(struct zh_check_report *rep, enum fact f, struct zh_err *perr,
 			rep->have_env = rc == 0 ? 1 : -rc;
 		}
 		*ret_ok = rep->have_env == 1;
+	} else if (f == FACT_COMPS) {
+		if (!rep->have_comps) {
+			rc = probe_comps(rep, perr);
+			if (rc == ZH_ENOMEM)
+				return rc;
+			rep->have_comps = rc == 0 ? 1 : -rc;
+		}
+		*ret_ok = rep->have_comps == 1;
 	} else {
 		if (!rep->have_certs) {
 			rc = probe_certs(rep, perr);
@@ -542,6 +671,7 @@ static int run_one(struct zh_check_report *rep, struct zh_check_result *r, struc
 			: probes[i].fact == FACT_INET  ? -rep->have_inet
 			: probes[i].fact == FACT_ENV   ? -rep->have_env
 			: probes[i].fact == FACT_HOSTS ? -rep->have_hosts
+			: probes[i].fact == FACT_COMPS ? -rep->have_comps
 						       : -rep->have_certs;
 
 		r->status = code == ZH_ENOTSUP ? ZH_ST_SKIP : ZH_ST_ERROR;
@@ -565,11 +695,18 @@ out:
 
 int zh_check_run(const struct zh_catalog *cat, struct zh_check_report *rep, struct zh_err *err)
 {
+	return zh_check_run_db(cat, NULL, rep, err);
+}
+
+int zh_check_run_db(const struct zh_catalog *cat, struct zh_db *db, struct zh_check_report *rep,
+	struct zh_err *err)
+{
 	size_t i;
 	int rc = 0;
 
 	memset(rep, 0, sizeof(*rep));
 	rep->cat = cat;
+	rep->db = db;
 	rep->results = zh_calloc(cat->nchecks, sizeof(*rep->results));
 	if (rep->results == NULL)
 		return zh_err_set(err, ZH_ENOMEM, "cannot run checks");
@@ -605,6 +742,7 @@ void zh_check_report_release(struct zh_check_report *rep)
 		zh_env_release(&rep->env);
 	if (rep->have_hosts == 1)
 		zh_hosts_release(&rep->hosts);
+	comps_release(rep);
 	memset(rep, 0, sizeof(*rep));
 }
 

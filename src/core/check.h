@@ -40,8 +40,26 @@ struct zh_cert_state {
 	int present;
 };
 
+/* A current component: what zhushou's manifest DB says is installed, and whether it is whole. */
+enum zh_comp_status {
+	ZH_COMP_OK,
+	ZH_COMP_MISSING, /* not installed by zhushou */
+	ZH_COMP_VERSION, /* another version */
+	ZH_COMP_DAMAGED, /* a file it owns is missing or changed */
+};
+
+struct zh_comp_state {
+	const struct zh_component_def *def; /* borrowed */
+	enum zh_comp_status status;
+	char *installed; /* the version installed, or NULL */
+	char *file; /* ZH_COMP_DAMAGED: the first file that differs */
+};
+
+struct zh_db;
+
 struct zh_check_report {
 	const struct zh_catalog *cat;
+	struct zh_db *db; /* borrowed: where installed components are recorded; NULL: none */
 	struct zh_check_result *results;
 	size_t nresults;
 	int have_arp;
@@ -55,6 +73,9 @@ struct zh_check_report {
 	int have_certs;
 	struct zh_cert_state *certs;
 	size_t ncerts;
+	int have_comps;
+	struct zh_comp_state *comps;
+	size_t ncomps;
 };
 
 /* The probe names this build can run, NULL-terminated (for zh_catalog_parse). */
@@ -66,6 +87,10 @@ extern const char *const zh_probe_names[];
  * zh_check_report_release.
  */
 int zh_check_run(const struct zh_catalog *cat, struct zh_check_report *rep, struct zh_err *err);
+
+/* zh_check_run with the manifest DB (may be NULL) for the components probe. */
+int zh_check_run_db(const struct zh_catalog *cat, struct zh_db *db, struct zh_check_report *rep,
+	struct zh_err *err);
 
 void zh_check_report_release(struct zh_check_report *rep);
 

@@ -200,7 +200,7 @@ static int write_whole(const char *dir, const char *name, const void *data, size
 
 	if (path == NULL)
 		return zh_err_set(err, ZH_ENOMEM, "cannot write '%s'", name);
-	rc = sys_file_create(path, &f, err);
+	rc = sys_file_create_scratch(path, &f, err);
 	if (rc == 0)
 		rc = sys_file_write(f, data, len, err);
 	if (f != NULL && sys_file_close(f, err) != 0 && rc == 0)

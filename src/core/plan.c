@@ -401,6 +401,69 @@ static int plan_legacy(const struct zh_check_report *rep, const char *id, struct
 	return rc;
 }
 
+static int plan_comps(const struct zh_check_report *rep, const char *id, struct zh_plan *p,
+	struct zh_err *err)
+{
+	char zh[600], en[600];
+	size_t i;
+
+	for (i = 0; i < rep->ncomps; i++) {
+		const struct zh_comp_state *c = &rep->comps[i];
+		struct zh_step *v;
+
+		if (c->status == ZH_COMP_OK)
+			continue;
+		v = zh_realloc(p->steps, (p->nsteps + 1) * sizeof(*v));
+		if (v == NULL)
+			return zh_err_set(err, ZH_ENOMEM, "cannot make the plan");
+		p->steps = v;
+		memset(&v[p->nsteps], 0, sizeof(v[0]));
+		v[p->nsteps].kind = ZH_STEP_INSTALL;
+		v[p->nsteps].check_id = id;
+		v[p->nsteps].component = c->def;
+		p->nsteps++;
+		(void)snprintf(zh, sizeof(zh), "%s %s %s", c->installed != NULL ? "更新" : "安装",
+			c->def->name.zh, c->def->version);
+		(void)snprintf(en, sizeof(en), "%s %s %s",
+			c->installed != NULL ? "update" : "install", c->def->name.en, c->def->version);
+		if (texts(&v[p->nsteps - 1].what, zh, en, err) != 0)
+			return ZH_ENOMEM;
+	}
+	return 0;
+}
+
+int zh_plan_installs(const struct zh_plan *plan)
+{
+	size_t i;
+
+	for (i = 0; i < plan->nsteps; i++)
+		if (plan->steps[i].kind == ZH_STEP_INSTALL)
+			return 1;
+	return 0;
+}
+
+int zh_plan_drop_installs(struct zh_plan *plan, const char *why_zh, const char *why_en,
+	struct zh_err *err)
+{
+	size_t i, o = 0;
+	int rc = 0;
+
+	for (i = 0; i < plan->nsteps; i++) {
+		struct zh_step *s = &plan->steps[i];
+
+		if (s->kind != ZH_STEP_INSTALL) {
+			plan->steps[o++] = *s;
+			continue;
+		}
+		if (rc == 0)
+			rc = add_left(plan, s->check_id, why_zh, why_en, err);
+		zh_free(s->what.zh);
+		zh_free(s->what.en);
+	}
+	plan->nsteps = o;
+	return rc;
+}
+
 int zh_plan_make(const struct zh_check_report *rep, struct zh_plan *plan, struct zh_err *err)
 {
 	size_t i;
@@ -425,6 +488,8 @@ int zh_plan_make(const struct zh_check_report *rep, struct zh_plan *plan, struct
 			rc = plan_certs(rep, id, plan, err);
 		else if (strcmp(probe, "hosts") == 0)
 			rc = plan_hosts(rep, id, plan, err);
+		else if (strcmp(probe, "components") == 0)
+			rc = plan_comps(rep, id, plan, err);
 		else
 			/* Nothing zhushou changes (policy, versions): its advice is the answer. */
 			rc = add_left(plan, id, r->def->advice.zh, r->def->advice.en, err);
@@ -434,7 +499,7 @@ int zh_plan_make(const struct zh_check_report *rep, struct zh_plan *plan, struct
 	return rc;
 }
 
-int zh_plan_run(const struct zh_plan *plan, struct zh_txn *t,
+int zh_plan_run(const struct zh_plan *plan, const struct zh_plan_hooks *hooks, struct zh_txn *t,
 	void (*progress)(const struct zh_step *step, size_t index, size_t total, void *ctx),
 	void *ctx, int *ret_reboot, struct zh_err *err)
 {
@@ -452,6 +517,11 @@ int zh_plan_run(const struct zh_plan *plan, struct zh_txn *t,
 		} else if (s->kind == ZH_STEP_CERT_ADD) {
 			rc = zh_txn_cert_add(t, s->cert->store, s->cert->cert->der,
 				s->cert->cert->len, s->cert->cert->sha1, err);
+		} else if (s->kind == ZH_STEP_INSTALL) {
+			rc = hooks == NULL || hooks->install == NULL
+				? zh_err_set(err, ZH_EINVAL, "no source to install '%s' from",
+					  s->component->id)
+				: hooks->install(hooks->ctx, t, s->component, err);
 		} else if (s->kind == ZH_STEP_UNINSTALL) {
 			rc = zh_txn_uninstall(t, &s->uninstall, &reboot, err);
 			*ret_reboot |= reboot;

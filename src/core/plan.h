@@ -21,6 +21,7 @@ enum zh_step_kind {
 	ZH_STEP_UNINSTALL,
 	ZH_STEP_CERT_ADD,
 	ZH_STEP_FILE_PUT,
+	ZH_STEP_INSTALL,
 };
 
 struct zh_step {
@@ -35,6 +36,8 @@ struct zh_step {
 	void *data;
 	size_t len;
 	/* ZH_STEP_FILE_PUT: key is the file's path, data/len its new content. */
+	/* ZH_STEP_INSTALL: the component (borrowed from the catalog), through plan hooks. */
+	const struct zh_component_def *component;
 	/* ZH_STEP_CERT_ADD: the certificate (borrowed from the catalog). */
 	const struct zh_cert_def *cert;
 	/* ZH_STEP_UNINSTALL: the component and how to remove it (owned strings). */
@@ -61,11 +64,30 @@ struct zh_plan {
 /* Make the plan for rep into *plan (release with zh_plan_release). ZH_ENOMEM. */
 int zh_plan_make(const struct zh_check_report *rep, struct zh_plan *plan, struct zh_err *err);
 
+/* What the plan needs from its caller: where components come from. */
+struct zh_plan_hooks {
+	/* Install component c into t from the verified source. */
+	int (*install)(void *ctx, struct zh_txn *t, const struct zh_component_def *c,
+		struct zh_err *err);
+	void *ctx;
+};
+
+/* 1 if the plan installs components (the caller must then give hooks with a source). */
+int zh_plan_installs(const struct zh_plan *plan);
+
+/*
+ * Turn every install step into a problem left with the reason given (no source for the
+ * components); the other steps stay. ZH_ENOMEM.
+ */
+int zh_plan_drop_installs(struct zh_plan *plan, const char *why_zh, const char *why_en,
+	struct zh_err *err);
+
 /*
  * Run every step in transaction t, calling progress (may be NULL) before each one with its
- * index. Stops at the first failure (the caller aborts t).
+ * index. Stops at the first failure (the caller aborts t). hooks may be NULL when the plan
+ * installs nothing.
  */
-int zh_plan_run(const struct zh_plan *plan, struct zh_txn *t,
+int zh_plan_run(const struct zh_plan *plan, const struct zh_plan_hooks *hooks, struct zh_txn *t,
 	void (*progress)(const struct zh_step *step, size_t index, size_t total, void *ctx),
 	void *ctx, int *ret_reboot, struct zh_err *err);
 

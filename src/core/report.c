@@ -138,6 +138,31 @@ static int add_certs(cJSON *root, const struct zh_check_report *rep)
 	return 1;
 }
 
+static int add_comps(cJSON *root, const struct zh_check_report *rep)
+{
+	static const char *const names[] = {"ok", "missing", "other-version", "damaged"};
+	cJSON *arr, *o;
+	size_t i;
+
+	if (rep->have_comps != 1)
+		return 1;
+	arr = cJSON_AddArrayToObject(root, "components");
+	if (arr == NULL)
+		return 0;
+	for (i = 0; i < rep->ncomps; i++) {
+		const struct zh_comp_state *c = &rep->comps[i];
+
+		o = cJSON_CreateObject();
+		if (o == NULL || !cJSON_AddItemToArray(arr, o))
+			return cJSON_Delete(o), 0;
+		if (!add_str(o, "id", c->def->id) || !add_str(o, "version", c->def->version) ||
+			!add_str(o, "installed", c->installed) ||
+			!add_str(o, "status", names[c->status]) || !add_str(o, "file", c->file))
+			return 0;
+	}
+	return 1;
+}
+
 static int add_checks(cJSON *root, const struct zh_check_report *rep, const char *lang)
 {
 	cJSON *arr = cJSON_AddArrayToObject(root, "checks"), *sum;
@@ -197,7 +222,7 @@ int zh_report_check_json(const struct zh_check_report *rep, const char *lang,
 		!add_str(root, "lang", lang) ||
 		!cJSON_AddBoolToObject(root, "ok", !zh_check_problems(rep)) ||
 		!add_checks(root, rep, lang) || !add_legacy(root, rep) || !add_inet(root, rep) ||
-		!add_certs(root, rep)) {
+		!add_certs(root, rep) || !add_comps(root, rep)) {
 		rc = zh_err_set(err, ZH_ENOMEM, "cannot build JSON report");
 		goto out;
 	}

@@ -461,9 +461,13 @@ static int file_put_run(struct zh_db *db, const struct zh_jrec *r, struct zh_err
 	char *bdir = NULL;
 	int rc;
 
-	if ((rc = unlink_quiet(r->name, err)) != 0)
-		return rc;
-	/* new_type 1: src is a staged file of zhushou's own, flushed, moved in (same volume). */
+	/*
+	 * new_type 1: src is a staged file of zhushou's own, flushed, moved in (same volume);
+	 * with nothing to replace it goes straight to its place. The staging name next to the
+	 * target is unique to this transaction and step (ids are never reused), so it is free.
+	 */
+	if (r->new_type == 1 && !r->old_state)
+		return sys_fs_rename(src, r->target, err);
 	rc = r->new_type == 1 ? sys_fs_rename(src, r->name, err) : zh_file_copy(src, r->name, err);
 	if (rc != 0)
 		return rc;
@@ -820,21 +824,34 @@ static int restore_intact(struct zh_db *db, const struct zh_jrec *r, struct zh_e
  * The DB is the PC's memory of what zhushou owns, so it changes in the same transaction as
  * the files and keys it describes.
  */
+static int cmp_file_path(const void *a, const void *b)
+{
+	return strcmp((*(const struct zh_db_file *const *)a)->path,
+		(*(const struct zh_db_file *const *)b)->path);
+}
+
+/* The record in one canonical form: files in path order, as the DB lists them. */
 static int comp_encode(const struct zh_db_component *c, struct zh_buf *b, struct zh_err *err)
 {
+	const struct zh_db_file **v = zh_calloc(c->nfiles + 1, sizeof(*v));
 	char size[32];
 	size_t i;
 	int rc;
 
-	if ((rc = zh_buf_add_u32(b, 1, err)) != 0 || (rc = zh_buf_adds_lp(b, c->version, err)) != 0 ||
-		(rc = zh_buf_add_u32(b, (uint32_t)c->nfiles, err)) != 0)
-		return rc;
+	if (v == NULL)
+		return zh_err_set(err, ZH_ENOMEM, "cannot record component '%s'", c->id);
+	for (i = 0; i < c->nfiles; i++)
+		v[i] = &c->files[i];
+	qsort(v, c->nfiles, sizeof(*v), cmp_file_path);
+	if ((rc = zh_buf_add_u32(b, 1, err)) == 0 && (rc = zh_buf_adds_lp(b, c->version, err)) == 0)
+		rc = zh_buf_add_u32(b, (uint32_t)c->nfiles, err);
 	for (i = 0; i < c->nfiles && rc == 0; i++) {
-		(void)snprintf(size, sizeof(size), "%lld", (long long)c->files[i].size);
-		if ((rc = zh_buf_adds_lp(b, c->files[i].path, err)) == 0 &&
+		(void)snprintf(size, sizeof(size), "%lld", (long long)v[i]->size);
+		if ((rc = zh_buf_adds_lp(b, v[i]->path, err)) == 0 &&
 			(rc = zh_buf_adds_lp(b, size, err)) == 0)
-			rc = zh_buf_add_lp(b, c->files[i].sha256, 64, err);
+			rc = zh_buf_add_lp(b, v[i]->sha256, 64, err);
 	}
+	zh_free(v);
 	return rc;
 }
 

@@ -3,6 +3,7 @@
  * The fault injector's state. It is process-global on purpose: a fault point deep in the
  * seam must not need a context argument, and a test process runs one scenario at a time.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,6 +53,10 @@ int zh_fault_parse(const char *spec, struct zh_err *err)
 	long sys = 1117;
 	size_t i;
 
+	if (strcmp(spec, "trace") == 0) {
+		zh_fault_set(ZH_FAULT_TRACE, 1, 0, 0, 1);
+		return 0;
+	}
 	if (strncmp(spec, "fail:", 5) == 0) {
 		kind = ZH_FAULT_FAIL;
 		p = spec + 5;
@@ -122,6 +127,8 @@ int zh_fault_hit_change(const char *where, struct zh_err *err)
 	if (rc != 0)
 		return rc;
 	fault.changes++;
+	if (fault.kind == ZH_FAULT_TRACE)
+		(void)fprintf(stderr, "change point %ld: %s\n", fault.changes, where);
 	if ((fault.kind == ZH_FAULT_CRASH || fault.kind == ZH_FAULT_FAILOP) && due(fault.changes))
 		return inject(where, fault.changes, err);
 	return 0;

@@ -7,6 +7,7 @@
  *   fail:N[:ERR]    the Nth point of any kind returns an injected error
  *   failop:N[:ERR]  the Nth change point returns an injected error (one failure per operation
  *                   that would have changed the PC)
+ *   trace           each change point is named on stderr as it passes (for finding N)
  *   crash:N         the process ends abruptly (no cleanup, like a power cut) at the Nth change
  *                   point. A crash at a point that changes nothing leaves the PC exactly as a
  *                   crash at the next change point does, so sweeping the change points covers
@@ -24,6 +25,7 @@ enum zh_fault_kind {
 	ZH_FAULT_FAIL,
 	ZH_FAULT_CRASH, /* counts change points */
 	ZH_FAULT_FAILOP, /* counts change points */
+	ZH_FAULT_TRACE, /* names every change point on stderr */
 };
 
 /*

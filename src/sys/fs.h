@@ -66,6 +66,13 @@ int sys_file_open_read(const char *path, struct sys_file **ret_file, struct zh_e
 int sys_file_create(const char *path, struct sys_file **ret_file, struct zh_err *err);
 
 /*
+ * sys_file_create for a file in zhushou's scratch area (a staging directory, removed on every
+ * use and after any failure): its creation, writes and flushes are fault points but not change
+ * points (fault.h), since a crash there leaves nothing the PC or the DB depends on.
+ */
+int sys_file_create_scratch(const char *path, struct sys_file **ret_file, struct zh_err *err);
+
+/*
  * Read up to n bytes at the current position into buf; *ret_got is 0 at end of file only.
  * Short reads happen (the caller loops).
  */

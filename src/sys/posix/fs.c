@@ -23,6 +23,7 @@
 struct sys_file {
 	int fd;
 	char *path; /* for messages */
+	int scratch; /* writes change only zhushou's scratch area: not change points */
 };
 
 struct sys_dir {
@@ -169,17 +170,32 @@ int sys_file_open_read(const char *path, struct sys_file **ret_file, struct zh_e
 	return file_new(fd, path, ret_file, err);
 }
 
-int sys_file_create(const char *path, struct sys_file **ret_file, struct zh_err *err)
+static int create_new(const char *path, struct sys_file **ret_file, struct zh_err *err)
 {
-	int fd;
-	int rc = ZH_FAULT_CHANGE("sys_file_create", err);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 
-	if (rc != 0)
-		return rc;
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return posix_err(err, errno, "cannot create", path);
 	return file_new(fd, path, ret_file, err);
+}
+
+int sys_file_create(const char *path, struct sys_file **ret_file, struct zh_err *err)
+{
+	int rc = ZH_FAULT_CHANGE("sys_file_create", err);
+
+	return rc != 0 ? rc : create_new(path, ret_file, err);
+}
+
+int sys_file_create_scratch(const char *path, struct sys_file **ret_file, struct zh_err *err)
+{
+	int rc = ZH_FAULT_CHECK("sys_file_create_scratch", err);
+
+	if (rc != 0)
+		return rc;
+	rc = create_new(path, ret_file, err);
+	if (rc == 0)
+		(*ret_file)->scratch = 1;
+	return rc;
 }
 
 int sys_file_read(struct sys_file *f, void *buf, size_t n, size_t *ret_got, struct zh_err *err)
@@ -201,7 +217,8 @@ int sys_file_read(struct sys_file *f, void *buf, size_t n, size_t *ret_got, stru
 int sys_file_write(struct sys_file *f, const void *buf, size_t n, struct zh_err *err)
 {
 	const char *p = buf;
-	int rc = ZH_FAULT_CHANGE("sys_file_write", err);
+	int rc = f->scratch ? ZH_FAULT_CHECK("sys_file_write", err)
+			   : ZH_FAULT_CHANGE("sys_file_write", err);
 
 	if (rc != 0)
 		return rc;
@@ -220,7 +237,8 @@ int sys_file_write(struct sys_file *f, const void *buf, size_t n, struct zh_err 
 
 int sys_file_flush(struct sys_file *f, struct zh_err *err)
 {
-	int rc = ZH_FAULT_CHANGE("sys_file_flush", err);
+	int rc = f->scratch ? ZH_FAULT_CHECK("sys_file_flush", err)
+			   : ZH_FAULT_CHANGE("sys_file_flush", err);
 
 	if (rc != 0)
 		return rc;

@@ -18,6 +18,7 @@
 struct sys_file {
 	HANDLE h;
 	char *path; /* for messages */
+	int scratch; /* writes change only zhushou's scratch area: not change points */
 };
 
 struct sys_dir {
@@ -229,14 +230,29 @@ int sys_file_open_read(const char *path, struct sys_file **ret_file, struct zh_e
 		OPEN_EXISTING, ret_file, err);
 }
 
+/* CREATE_NEW fails on anything already there, including a link: nothing is overwritten. */
+static int create_new(const char *path, struct sys_file **ret_file, struct zh_err *err)
+{
+	return file_open(path, GENERIC_WRITE, FILE_SHARE_READ, CREATE_NEW, ret_file, err);
+}
+
 int sys_file_create(const char *path, struct sys_file **ret_file, struct zh_err *err)
 {
 	int rc = ZH_FAULT_CHANGE("sys_file_create", err);
 
+	return rc != 0 ? rc : create_new(path, ret_file, err);
+}
+
+int sys_file_create_scratch(const char *path, struct sys_file **ret_file, struct zh_err *err)
+{
+	int rc = ZH_FAULT_CHECK("sys_file_create_scratch", err);
+
 	if (rc != 0)
 		return rc;
-	/* CREATE_NEW fails on anything already there, including a link: nothing is overwritten. */
-	return file_open(path, GENERIC_WRITE, FILE_SHARE_READ, CREATE_NEW, ret_file, err);
+	rc = create_new(path, ret_file, err);
+	if (rc == 0)
+		(*ret_file)->scratch = 1;
+	return rc;
 }
 
 int sys_file_read(struct sys_file *f, void *buf, size_t n, size_t *ret_got, struct zh_err *err)
@@ -255,7 +271,8 @@ int sys_file_read(struct sys_file *f, void *buf, size_t n, size_t *ret_got, stru
 int sys_file_write(struct sys_file *f, const void *buf, size_t n, struct zh_err *err)
 {
 	const char *p = buf;
-	int rc = ZH_FAULT_CHANGE("sys_file_write", err);
+	int rc = f->scratch ? ZH_FAULT_CHECK("sys_file_write", err)
+			   : ZH_FAULT_CHANGE("sys_file_write", err);
 
 	if (rc != 0)
 		return rc;
@@ -274,7 +291,8 @@ int sys_file_write(struct sys_file *f, const void *buf, size_t n, struct zh_err 
 
 int sys_file_flush(struct sys_file *f, struct zh_err *err)
 {
-	int rc = ZH_FAULT_CHANGE("sys_file_flush", err);
+	int rc = f->scratch ? ZH_FAULT_CHECK("sys_file_flush", err)
+			   : ZH_FAULT_CHANGE("sys_file_flush", err);
 
 	if (rc != 0)
 		return rc;
