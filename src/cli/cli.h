@@ -66,6 +66,8 @@ struct zh_session {
 enum zh_session_flags {
 	/* Read-only verbs: skip (return 0 with no DB) if another zhushou runs or none ran yet. */
 	ZH_SESSION_OPTIONAL = 1 << 0,
+	/* With OPTIONAL: no DB instead of an error when there is no data directory at all. */
+	ZH_SESSION_QUIET = 1 << 1,
 };
 
 /*

@@ -77,8 +77,13 @@ int cli_session_open(const struct zh_cli *cli, unsigned flags, struct zh_session
 	}
 	if (rc != 0)
 		goto out;
-	if ((rc = data_dir(&s->dir, &err)) != 0)
+	if ((rc = data_dir(&s->dir, &err)) != 0) {
+		if (flags & ZH_SESSION_QUIET) {
+			cli_session_close(s);
+			return 0;
+		}
 		goto out;
+	}
 	n = strlen(s->dir) + 32;
 	path = zh_malloc(n);
 	if (path == NULL) {

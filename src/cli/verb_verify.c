@@ -6,9 +6,10 @@
  * item verified, 1 when something was refused, 1603 when the file could not be read at all,
  * 2 for usage errors.
  *
- * Until the manifest DB keeps the highest accepted index, --seen SERIAL:SHA256 tells verify
- * which index was accepted last (what `verify --json` printed as index.serial and
- * index.sha256), so that replay and freeze rules can be checked from the command line.
+ * Replay and freeze rules are checked against the manifest DB's accepted serials when there is
+ * a DB (the PC's own state; verify never records); --seen SERIAL:SHA256 checks against a
+ * given one instead (what `verify --json` printed as index.serial and index.sha256), for the
+ * publisher's machine and for tests.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -212,7 +213,9 @@ int verb_verify(struct zh_cli *cli)
 	struct zh_pack_report prep;
 	struct zh_bundle_report brep;
 	struct zh_verify_doc doc;
-	struct zh_serial_store store = {NULL, seen_get, seen_put};
+	struct zh_serial_store store = {NULL, seen_get, seen_put}, dbstore;
+	struct zh_db_serials serials;
+	struct zh_session sess;
 	struct zh_trust *trust = NULL;
 	struct seen seen;
 	struct zh_err err;
@@ -225,6 +228,7 @@ int verb_verify(struct zh_cli *cli)
 	memset(&prep, 0, sizeof(prep));
 	memset(&brep, 0, sizeof(brep));
 	memset(&seen, 0, sizeof(seen));
+	memset(&sess, 0, sizeof(sess));
 	zh_err_init(&err);
 	for (i = 0; i < cli->argc; i++) {
 		const char *a = cli->argv[i];
@@ -293,6 +297,13 @@ int verb_verify(struct zh_cli *cli)
 		po.now = cli_now();
 		po.store = &store;
 		store.ctx = &seen;
+		/* The PC's accepted serials, read only (verify records nothing). */
+		if (!seen.set &&
+			cli_session_open(cli, ZH_SESSION_OPTIONAL | ZH_SESSION_QUIET, &sess) == 0 &&
+			sess.db != NULL) {
+			zh_db_serials_init(&serials, sess.db, &dbstore);
+			po.store = &dbstore;
+		}
 		po.index_flags = flags;
 		po.staging = extract;
 		po.keep_going = extract == NULL;
@@ -351,5 +362,6 @@ out:
 	zh_pack_report_release(&prep);
 	zh_bundle_report_release(&brep);
 	zh_trust_free(trust);
+	cli_session_close(&sess);
 	return code;
 }
