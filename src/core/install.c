@@ -133,7 +133,7 @@ static int make_plan(const struct zh_bundle_manifest *m, const char *staged,
 static int make_dirs(struct zh_txn *t, const struct plan *p, struct zh_err *err)
 {
 	char **dirs = zh_calloc(p->n + 1, sizeof(*dirs));
-	size_t i, nd = 0;
+	size_t i, j, nd = 0;
 	int rc = 0;
 
 	if (dirs == NULL)
@@ -142,10 +142,15 @@ static int make_dirs(struct zh_txn *t, const struct plan *p, struct zh_err *err)
 		if ((dirs[nd] = parent_of(p->dsts[i])) != NULL)
 			nd++;
 	qsort(dirs, nd, sizeof(*dirs), cmp_str);
-	for (i = 0; i < nd && rc == 0; i++)
-		if (i == 0 || strcmp(dirs[i], dirs[i - 1]) != 0)
-			rc = zh_txn_dir_create(t, dirs[i], err);
-	for (i = 0; i < nd; i++)
+	/* Each distinct one once (sorted: equal ones are neighbours). */
+	for (i = 0, j = 0; i < nd; i++) {
+		if (j > 0 && strcmp(dirs[i], dirs[j - 1]) == 0)
+			zh_free(dirs[i]);
+		else
+			dirs[j++] = dirs[i];
+	}
+	rc = zh_txn_dir_create_many(t, (const char *const *)dirs, j, err);
+	for (i = 0; i < j; i++)
 		zh_free(dirs[i]);
 	zh_free(dirs);
 	return rc;
@@ -270,16 +275,15 @@ int zh_install_bundle(struct zh_txn *t, struct zh_db *db, const struct zh_bundle
 		rc = zh_err_set(err, ZH_ENOMEM, "out of memory");
 		goto out;
 	}
-	for (i = 0; i < old.nfiles && rc == 0; i++) {
+	for (i = 0; i < old.nfiles; i++) {
 		for (j = 0; j < p.n; j++)
 			if (zh_ascii_ieq(old.files[i].path, p.dsts[j]))
 				break;
-		if (j < p.n)
-			continue;
-		gone[ngone++] = old.files[i].path;
-		rc = zh_txn_file_delete(t, old.files[i].path, err);
+		if (j == p.n)
+			gone[ngone++] = old.files[i].path;
 	}
-	if (rc == 0 && ngone > 0)
+	if (ngone > 0 &&
+		(rc = zh_txn_file_delete_many(t, (const char *const *)gone, ngone, err)) == 0)
 		rc = prune_dirs(t, gone, ngone, roots, err);
 	if (rc != 0)
 		goto out;
@@ -320,10 +324,10 @@ int zh_install_remove(struct zh_txn *t, struct zh_db *db, const char *id,
 		return rc;
 	if (c.nfiles > 0 && (paths = zh_calloc(c.nfiles, sizeof(*paths))) == NULL)
 		rc = zh_err_set(err, ZH_ENOMEM, "out of memory");
-	for (i = 0; i < c.nfiles && rc == 0; i++) {
+	for (i = 0; i < c.nfiles && rc == 0; i++)
 		paths[i] = c.files[i].path;
-		rc = zh_txn_file_delete(t, c.files[i].path, err);
-	}
+	if (rc == 0)
+		rc = zh_txn_file_delete_many(t, (const char *const *)paths, c.nfiles, err);
 	if (rc == 0)
 		rc = prune_dirs(t, paths, c.nfiles, roots, err);
 	if (rc == 0)

@@ -46,22 +46,32 @@ static int add_left(struct zh_plan *p, const char *check_id, const char *zh, con
 	return 0;
 }
 
+/* Append a zeroed step of kind for check_id; NULL (err set) when out of memory. */
+static struct zh_step *push_step(struct zh_plan *p, enum zh_step_kind kind, const char *check_id,
+	struct zh_err *err)
+{
+	struct zh_step *v = zh_realloc(p->steps, (p->nsteps + 1) * sizeof(*v));
+
+	if (v == NULL) {
+		(void)zh_err_set(err, ZH_ENOMEM, "cannot make the plan");
+		return NULL;
+	}
+	p->steps = v;
+	memset(&v[p->nsteps], 0, sizeof(v[0]));
+	v[p->nsteps].kind = kind;
+	v[p->nsteps].check_id = check_id;
+	return &v[p->nsteps++];
+}
+
 /* Append a REG_SET step; data is copied. */
 static int add_reg(struct zh_plan *p, const char *check_id, enum sys_reg_root root, const char *key,
 	const char *name, enum sys_reg_type type, const void *data, size_t len, const char *zh,
 	const char *en, struct zh_err *err)
 {
-	struct zh_step *v = zh_realloc(p->steps, (p->nsteps + 1) * sizeof(*v));
-	struct zh_step *s;
+	struct zh_step *s = push_step(p, ZH_STEP_REG_SET, check_id, err);
 
-	if (v == NULL)
-		return zh_err_set(err, ZH_ENOMEM, "cannot make the plan");
-	p->steps = v;
-	s = &v[p->nsteps];
-	memset(s, 0, sizeof(*s));
-	p->nsteps++;
-	s->kind = ZH_STEP_REG_SET;
-	s->check_id = check_id;
+	if (s == NULL)
+		return ZH_ENOMEM;
 	s->root = root;
 	s->view = SYS_REG_VIEW_64;
 	s->type = type;
@@ -218,7 +228,7 @@ static char *printf_dup(const char *fmt, const char *a, const char *b)
 static int plan_remove(const struct zh_arp_hit *h, const char *id, struct zh_plan *p,
 	struct zh_err *err)
 {
-	struct zh_step *v, *s;
+	struct zh_step *s;
 	const char *root = h->view == ZH_ARP_VIEW_USER ? "HKCU" : "HKLM";
 	char zh[600], en[600];
 	size_t i;
@@ -242,14 +252,8 @@ static int plan_remove(const struct zh_arp_hit *h, const char *id, struct zh_pla
 			h->display_name);
 		return add_left(p, id, zh, en, err);
 	}
-	v = zh_realloc(p->steps, (p->nsteps + 1) * sizeof(*v));
-	if (v == NULL)
-		return zh_err_set(err, ZH_ENOMEM, "cannot make the plan");
-	p->steps = v;
-	s = &v[p->nsteps++];
-	memset(s, 0, sizeof(*s));
-	s->kind = ZH_STEP_UNINSTALL;
-	s->check_id = id;
+	if ((s = push_step(p, ZH_STEP_UNINSTALL, id, err)) == NULL)
+		return ZH_ENOMEM;
 	s->dir = install_dir(h);
 	switch (h->kind) {
 	case ZH_UNINST_MSI:
@@ -314,20 +318,14 @@ static int plan_certs(const struct zh_check_report *rep, const char *id, struct 
 
 		if (rep->certs[i].present)
 			continue;
-		v = zh_realloc(p->steps, (p->nsteps + 1) * sizeof(*v));
-		if (v == NULL)
-			return zh_err_set(err, ZH_ENOMEM, "cannot make the plan");
-		p->steps = v;
-		memset(&v[p->nsteps], 0, sizeof(v[0]));
-		v[p->nsteps].kind = ZH_STEP_CERT_ADD;
-		v[p->nsteps].check_id = id;
-		v[p->nsteps].cert = c;
-		p->nsteps++;
+		if ((v = push_step(p, ZH_STEP_CERT_ADD, id, err)) == NULL)
+			return ZH_ENOMEM;
+		v->cert = c;
 		(void)snprintf(zh, sizeof(zh), "安装证书 %s 到本地计算机 %s", c->cert->subject,
 			c->store);
 		(void)snprintf(en, sizeof(en), "install certificate %s into LocalMachine %s",
 			c->cert->subject, c->store);
-		if (texts(&v[p->nsteps - 1].what, zh, en, err) != 0)
+		if (texts(&v->what, zh, en, err) != 0)
 			return ZH_ENOMEM;
 	}
 	return 0;
@@ -366,24 +364,18 @@ static int plan_hosts(const struct zh_check_report *rep, const char *id, struct 
 	zh_buf_init(&content, ZH_MAX_HOSTS_FILE + 4096);
 	if ((rc = zh_hosts_fixed(h, &content, err)) != 0)
 		goto out;
-	v = zh_realloc(p->steps, (p->nsteps + 1) * sizeof(*v));
-	if (v == NULL) {
+	if ((v = push_step(p, ZH_STEP_FILE_PUT, id, err)) == NULL) {
+		rc = ZH_ENOMEM;
+		goto out;
+	}
+	v->key = zh_strdup(h->path);
+	v->len = content.len;
+	v->data = zh_buf_take(&content);
+	if (v->key == NULL || v->data == NULL) {
 		rc = zh_err_set(err, ZH_ENOMEM, "cannot make the plan");
 		goto out;
 	}
-	p->steps = v;
-	memset(&v[p->nsteps], 0, sizeof(v[0]));
-	v[p->nsteps].kind = ZH_STEP_FILE_PUT;
-	v[p->nsteps].check_id = id;
-	v[p->nsteps].key = zh_strdup(h->path);
-	v[p->nsteps].len = content.len;
-	v[p->nsteps].data = zh_buf_take(&content);
-	p->nsteps++;
-	if (v[p->nsteps - 1].key == NULL || v[p->nsteps - 1].data == NULL) {
-		rc = zh_err_set(err, ZH_ENOMEM, "cannot make the plan");
-		goto out;
-	}
-	rc = texts(&v[p->nsteps - 1].what, "在 hosts 文件中加入本地 UKEY 服务的地址",
+	rc = texts(&v->what, "在 hosts 文件中加入本地 UKEY 服务的地址",
 		"add the local UKEY service's address to the hosts file", err);
 out:
 	zh_buf_release(&content);
@@ -413,20 +405,14 @@ static int plan_comps(const struct zh_check_report *rep, const char *id, struct 
 
 		if (c->status == ZH_COMP_OK)
 			continue;
-		v = zh_realloc(p->steps, (p->nsteps + 1) * sizeof(*v));
-		if (v == NULL)
-			return zh_err_set(err, ZH_ENOMEM, "cannot make the plan");
-		p->steps = v;
-		memset(&v[p->nsteps], 0, sizeof(v[0]));
-		v[p->nsteps].kind = ZH_STEP_INSTALL;
-		v[p->nsteps].check_id = id;
-		v[p->nsteps].component = c->def;
-		p->nsteps++;
+		if ((v = push_step(p, ZH_STEP_INSTALL, id, err)) == NULL)
+			return ZH_ENOMEM;
+		v->component = c->def;
 		(void)snprintf(zh, sizeof(zh), "%s %s %s", c->installed != NULL ? "更新" : "安装",
 			c->def->name.zh, c->def->version);
 		(void)snprintf(en, sizeof(en), "%s %s %s",
 			c->installed != NULL ? "update" : "install", c->def->name.en, c->def->version);
-		if (texts(&v[p->nsteps - 1].what, zh, en, err) != 0)
+		if (texts(&v->what, zh, en, err) != 0)
 			return ZH_ENOMEM;
 	}
 	return 0;

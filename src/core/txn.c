@@ -1265,41 +1265,63 @@ int zh_txn_file_put(struct zh_txn *t, const char *path, const char *src, struct 
 	return rc;
 }
 
-int zh_txn_file_put_many(struct zh_txn *t, const struct zh_txn_put *puts, size_t n,
-	struct zh_err *err)
+/*
+ * Run n prepared entries (kind, target, undo data; seq numbers from t->seq + 1 on) as one
+ * batch: every undo record in one durable write before the first op runs, all marked done in
+ * one more. Undo is correct for an entry whether its op ran or not, so a crash anywhere in the
+ * batch is recovered like one anywhere else.
+ */
+static int run_batch(struct zh_txn *t, struct zh_jrec *recs, size_t n, struct zh_err *err)
 {
-	const struct op *op = find_op("file.put", err);
-	struct zh_jrec *recs;
-	size_t i, made = 0;
-	int first = t->seq + 1, rc = 0;
+	int first = t->seq + 1, rc;
+	size_t i;
 
 	if (t->finished)
 		return zh_err_set(err, ZH_EINVAL, "transaction %lld is finished", (long long)t->id);
 	if (n == 0)
 		return 0;
-	if ((recs = zh_calloc(n, sizeof(*recs))) == NULL)
-		return zh_err_set(err, ZH_ENOMEM, "cannot journal %zu files", n);
-	for (i = 0; i < n && rc == 0; i++) {
-		if ((rc = put_rec(t, first + (int)i, &puts[i], &recs[i], err)) != 0) {
-			zh_err_wrap(err, "putting '%s'", puts[i].path);
-			break;
-		}
-		made++;
+	for (i = 0; i < n; i++) {
 		recs[i].txn = t->id;
 		recs[i].seq = first + (int)i;
 		recs[i].state = ZH_J_PENDING;
 	}
-	/* Every undo record is durable before the first file moves. */
-	if (rc == 0 && (rc = zh_db_journal_add_many(t->db, recs, n, err)) == 0)
-		t->seq += (int)n;
-	for (i = 0; i < n && rc == 0; i++) {
+	if ((rc = zh_db_journal_add_many(t->db, recs, n, err)) != 0)
+		return rc;
+	t->seq += (int)n;
+	for (i = 0; i < n; i++) {
+		const struct op *op = find_op(recs[i].kind, err);
+
+		if (op == NULL)
+			return err->code;
 		put_delayed = 0;
-		if ((rc = op->run(t->db, &recs[i], err)) != 0)
-			zh_err_wrap(err, "putting '%s'", puts[i].path);
+		rc = op->run(t->db, &recs[i], err);
 		t->reboot |= put_delayed;
+		if (rc != 0)
+			return rc;
 	}
-	if (rc == 0)
-		rc = zh_db_journal_mark_range(t->db, t->id, first, t->seq, ZH_J_DONE, err);
+	return zh_db_journal_mark_range(t->db, t->id, first, t->seq, ZH_J_DONE, err);
+}
+
+int zh_txn_file_put_many(struct zh_txn *t, const struct zh_txn_put *puts, size_t n,
+	struct zh_err *err)
+{
+	struct zh_jrec *recs;
+	size_t i, made = 0;
+	int rc = 0;
+
+	if (n == 0)
+		return 0;
+	if ((recs = zh_calloc(n, sizeof(*recs))) == NULL)
+		return zh_err_set(err, ZH_ENOMEM, "cannot journal %zu files", n);
+	for (i = 0; i < n && rc == 0; i++) {
+		if ((rc = put_rec(t, t->seq + 1 + (int)i, &puts[i], &recs[i], err)) != 0) {
+			zh_err_wrap(err, "putting '%s'", puts[i].path);
+			break;
+		}
+		made++;
+	}
+	if (rc == 0 && (rc = run_batch(t, recs, n, err)) != 0)
+		zh_err_wrap(err, "putting %zu files", n);
 	for (i = 0; i < made; i++)
 		put_rec_release(&recs[i]);
 	zh_free(recs);
@@ -1406,29 +1428,58 @@ out:
 	return rc;
 }
 
-int zh_txn_file_delete(struct zh_txn *t, const char *path, struct zh_err *err)
+/* The file.del entry for path at seq (*r zeroed and nothing to do when there is no file). */
+static int del_rec(const struct zh_txn *t, int seq, const char *path, struct zh_jrec *r,
+	struct zh_err *err)
 {
 	char oldhex[ZH_SHA256_HEX];
-	struct zh_jrec r;
 	int rc;
 
-	memset(&r, 0, sizeof(r));
-	r.kind = "file.del";
-	r.target = (char *)path;
-	if ((rc = zh_file_sha256_hex(path, oldhex, &r.old_state, err)) != 0 || !r.old_state)
-		goto out;
-	r.old_data = oldhex;
-	r.old_len = HEX_LEN;
-	r.backup = backup_path(t, t->seq + 1);
-	if (r.backup == NULL) {
-		rc = zh_err_set(err, ZH_ENOMEM, "cannot journal '%s'", path);
-		goto out;
+	memset(r, 0, sizeof(*r));
+	r->kind = "file.del";
+	r->target = (char *)path;
+	if ((rc = zh_file_sha256_hex(path, oldhex, &r->old_state, err)) != 0 || !r->old_state)
+		return rc;
+	r->old_data = zh_strndup(oldhex, HEX_LEN);
+	r->old_len = HEX_LEN;
+	r->backup = backup_path(t, seq);
+	if (r->old_data == NULL || r->backup == NULL)
+		return zh_err_set(err, ZH_ENOMEM, "cannot journal '%s'", path);
+	return 0;
+}
+
+static void del_rec_release(struct zh_jrec *r)
+{
+	zh_free(r->old_data);
+	zh_free(r->backup);
+}
+
+int zh_txn_file_delete(struct zh_txn *t, const char *path, struct zh_err *err)
+{
+	return zh_txn_file_delete_many(t, &path, 1, err);
+}
+
+int zh_txn_file_delete_many(struct zh_txn *t, const char *const *paths, size_t n,
+	struct zh_err *err)
+{
+	struct zh_jrec *recs = zh_calloc(n + 1, sizeof(*recs));
+	size_t i, m = 0;
+	int rc = 0;
+
+	if (recs == NULL)
+		return zh_err_set(err, ZH_ENOMEM, "cannot journal %zu files", n);
+	for (i = 0; i < n && rc == 0; i++) {
+		rc = del_rec(t, t->seq + 1 + (int)m, paths[i], &recs[m], err);
+		if (rc != 0)
+			zh_err_wrap(err, "deleting '%s'", paths[i]);
+		if (recs[m].old_state || rc != 0)
+			m++; /* absent files need no op */
 	}
-	rc = run_op(t, &r, err);
-out:
-	if (rc != 0)
-		zh_err_wrap(err, "deleting '%s'", path);
-	zh_free(r.backup);
+	if (rc == 0 && (rc = run_batch(t, recs, m, err)) != 0)
+		zh_err_wrap(err, n == 1 ? "deleting '%s'" : "deleting files from '%s' on", paths[0]);
+	for (i = 0; i < m; i++)
+		del_rec_release(&recs[i]);
+	zh_free(recs);
 	return rc;
 }
 
@@ -1464,17 +1515,32 @@ static int first_missing_dir(const char *path, char **ret, struct zh_err *err)
 
 int zh_txn_dir_create(struct zh_txn *t, const char *path, struct zh_err *err)
 {
-	struct zh_jrec r;
-	int rc;
+	return zh_txn_dir_create_many(t, &path, 1, err);
+}
 
-	memset(&r, 0, sizeof(r));
-	r.kind = "dir.create";
-	r.target = (char *)path;
-	if ((rc = first_missing_dir(path, &r.backup, err)) == 0 && r.backup != NULL)
-		rc = run_op(t, &r, err);
-	if (rc != 0)
-		zh_err_wrap(err, "creating directory '%s'", path);
-	zh_free(r.backup);
+int zh_txn_dir_create_many(struct zh_txn *t, const char *const *paths, size_t n,
+	struct zh_err *err)
+{
+	struct zh_jrec *recs = zh_calloc(n + 1, sizeof(*recs));
+	size_t i, m = 0;
+	int rc = 0;
+
+	if (recs == NULL)
+		return zh_err_set(err, ZH_ENOMEM, "cannot journal %zu directories", n);
+	/* What each would create is judged before any is made (undo prunes up to it). */
+	for (i = 0; i < n && rc == 0; i++) {
+		recs[m].kind = "dir.create";
+		recs[m].target = (char *)paths[i];
+		if ((rc = first_missing_dir(paths[i], &recs[m].backup, err)) != 0)
+			zh_err_wrap(err, "creating directory '%s'", paths[i]);
+		else if (recs[m].backup != NULL)
+			m++; /* existing directories need no op */
+	}
+	if (rc == 0 && (rc = run_batch(t, recs, m, err)) != 0)
+		zh_err_wrap(err, "creating directories");
+	for (i = 0; i <= m && i < n; i++)
+		zh_free(recs[i].backup);
+	zh_free(recs);
 	return rc;
 }
 

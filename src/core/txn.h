@@ -120,8 +120,16 @@ int zh_txn_meta_set(struct zh_txn *t, const char *key, const char *value, struct
 /* Delete the file at path (nothing to do if absent), kept in the backup folder for undo. */
 int zh_txn_file_delete(struct zh_txn *t, const char *path, struct zh_err *err);
 
+/* zh_txn_file_delete for n files as one journal batch (see zh_txn_file_put_many). */
+int zh_txn_file_delete_many(struct zh_txn *t, const char *const *paths, size_t n,
+	struct zh_err *err);
+
 /* Create directory path and missing parents; undo removes what it created (if empty). */
 int zh_txn_dir_create(struct zh_txn *t, const char *path, struct zh_err *err);
+
+/* zh_txn_dir_create for n directories as one journal batch (see zh_txn_file_put_many). */
+int zh_txn_dir_create_many(struct zh_txn *t, const char *const *paths, size_t n,
+	struct zh_err *err);
 
 /* Remove the empty directory path (nothing to do if absent); undo creates it again. */
 int zh_txn_dir_remove(struct zh_txn *t, const char *path, struct zh_err *err);
