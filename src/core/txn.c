@@ -11,8 +11,7 @@
  *
  * File journal entries: target is the path; for file.put, new_data is the new content's
  * SHA-256 (64 hex digits) followed by the source path, name the staging file next to the
- * target, old_data the old content's SHA-256 (NULL when it was held open and could not be
- * read), new_type 1 when the source is moved rather than copied; backup is where the old file
+ * target, new_type 1 when the source is moved rather than copied; backup is where the old file
  * is kept (a rename into <DB dir>/backup/<txn>/<seq>, kept after commit so that a rollback can
  * restore it; a replace scheduled for the next boot keeps a copy at <backup>.old instead).
  * For dir.create, backup is the shallowest directory the op had to create.
@@ -1187,9 +1186,10 @@ static char *backup_path(const struct zh_txn *t, int seq)
 static int put_rec(const struct zh_txn *t, int seq, const struct zh_txn_put *p, struct zh_jrec *r,
 	struct zh_err *err)
 {
-	char newhex[ZH_SHA256_HEX], oldhex[ZH_SHA256_HEX];
+	char newhex[ZH_SHA256_HEX];
 	size_t slen = strlen(p->src), plen = strlen(p->path);
-	char *data = NULL, *staged = NULL, *old = NULL;
+	char *data = NULL, *staged = NULL;
+	enum sys_fs_kind kind = SYS_FS_NONE;
 	int src_exists, rc;
 
 	memset(r, 0, sizeof(*r));
@@ -1204,28 +1204,20 @@ static int put_rec(const struct zh_txn *t, int seq, const struct zh_txn_put *p, 
 		if (!src_exists)
 			return zh_err_set(err, ZH_ENOENT, "source file '%s' does not exist", p->src);
 	}
-	rc = zh_file_sha256_hex(p->path, oldhex, &r->old_state, err);
-	if (rc == ZH_EBUSY) {
-		/* Held open by a program with no sharing: it is there, its content unread. */
-		enum sys_fs_kind kind = SYS_FS_NONE;
-
-		zh_err_init(err);
-		if ((rc = path_kind(p->path, &kind, err)) != 0)
-			return rc;
-		r->old_state = kind != SYS_FS_NONE;
-		oldhex[0] = '\0';
-	}
-	if (rc != 0)
+	/*
+	 * Whether something is there decides the way (a move into a free place, or a replace
+	 * with the old file kept); its content is not needed (undo restores the backup itself),
+	 * and a file held open without sharing could not be read anyway.
+	 */
+	if ((rc = path_kind(p->path, &kind, err)) != 0)
 		return rc;
+	r->old_state = kind != SYS_FS_NONE;
 	data = zh_malloc(HEX_LEN + slen + 1);
 	staged = zh_malloc(plen + 48);
-	old = r->old_state && oldhex[0] != '\0' ? zh_strndup(oldhex, HEX_LEN) : NULL;
 	r->backup = r->old_state ? backup_path(t, seq) : NULL;
-	if (data == NULL || staged == NULL ||
-		(r->old_state && (r->backup == NULL || (old == NULL && oldhex[0] != '\0')))) {
+	if (data == NULL || staged == NULL || (r->old_state && r->backup == NULL)) {
 		zh_free(data);
 		zh_free(staged);
-		zh_free(old);
 		zh_free(r->backup);
 		return zh_err_set(err, ZH_ENOMEM, "cannot journal '%s'", p->path);
 	}
@@ -1235,10 +1227,6 @@ static int put_rec(const struct zh_txn *t, int seq, const struct zh_txn_put *p, 
 	r->name = staged;
 	r->new_data = data;
 	r->new_len = HEX_LEN + slen + 1;
-	if (old != NULL) {
-		r->old_data = old;
-		r->old_len = HEX_LEN;
-	}
 	return 0;
 }
 
@@ -1432,18 +1420,18 @@ out:
 static int del_rec(const struct zh_txn *t, int seq, const char *path, struct zh_jrec *r,
 	struct zh_err *err)
 {
-	char oldhex[ZH_SHA256_HEX];
+	enum sys_fs_kind kind = SYS_FS_NONE;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
 	r->kind = "file.del";
 	r->target = (char *)path;
-	if ((rc = zh_file_sha256_hex(path, oldhex, &r->old_state, err)) != 0 || !r->old_state)
+	/* Only whether it is there: the file itself is kept (renamed), not read. */
+	if ((rc = path_kind(path, &kind, err)) != 0 || kind == SYS_FS_NONE)
 		return rc;
-	r->old_data = zh_strndup(oldhex, HEX_LEN);
-	r->old_len = HEX_LEN;
+	r->old_state = 1;
 	r->backup = backup_path(t, seq);
-	if (r->old_data == NULL || r->backup == NULL)
+	if (r->backup == NULL)
 		return zh_err_set(err, ZH_ENOMEM, "cannot journal '%s'", path);
 	return 0;
 }

@@ -103,7 +103,7 @@ if [[ $part == all || $part == crash ]]; then
 befores=0 afters=0 n=0
 while :; do
 	n=$((n + 1))
-	ZHUSHOU_FAULT=crash:$n zhushou "${args[@]}" --quiet >/dev/null 2>&1 && rc=0 || rc=$?
+	ZHUSHOU_FAULT=crash:$n zhushou "${args[@]}" --json >"$zh_t_dir/run.json" 2>/dev/null && rc=0 || rc=$?
 	[[ $rc -eq 99 ]] || break
 	# The recovering check must itself end normally (0 or 1), never crash.
 	zhushou check --catalog "$cat_w" --quiet >/dev/null 2>&1 && crc=0 || crc=$?
@@ -123,8 +123,12 @@ while :; do
 	[[ $n -lt 5000 ]] || { fail "the repair never finished"; break; }
 done
 crashes=$((n - 1))
-[[ $crashes -eq $points ]] && ok "crash sweep: all $crashes change points, $befores rolled back, $afters completed" ||
-	fail "crash sweep covered $crashes of $points change points"
+# The run that got past its last point says how many it had (state outside the snapshot, such
+# as Windows Installer's cache, can make runs differ from the first by a point).
+last=$(json "$zh_t_dir/run.json" 'd["change_points"]')
+[[ $crashes -eq $last && $crashes -ge $((points - 5)) ]] &&
+	ok "crash sweep: all $crashes change points, $befores rolled back, $afters completed" ||
+	fail "crash sweep covered $crashes change points; the full run had $last (the first $points)"
 expect_eq "the run past the last point finished" "$rc" 0
 fi
 
