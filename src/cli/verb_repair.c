@@ -196,6 +196,10 @@ int verb_repair(struct zh_cli *cli)
 		res.txn = zh_txn_id(t);
 		src.serials.t = t;
 		rc = zh_plan_run(&plan, &hooks, t, on_step, &pc, &res.reboot, &err);
+		/* What it set is zhushou's from now on: recorded in the same transaction. */
+		if (rc == 0)
+			rc = zh_plan_record(&plan, t, s.db, cat->profile_id, cat->catalog_version,
+				&err);
 		/* The pack that was used is the newest accepted, in the same transaction. */
 		if (rc == 0 && src.pack.index != NULL)
 			rc = zh_index_record(src.pack.index, &src.store, &err);

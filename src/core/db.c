@@ -635,9 +635,87 @@ void zh_db_component_release(struct zh_db_component *c)
 	for (i = 0; i < c->nfiles; i++)
 		zh_free(c->files[i].path);
 	zh_free(c->files);
+	for (i = 0; i < c->nregs; i++) {
+		zh_free(c->regs[i].key);
+		zh_free(c->regs[i].name);
+	}
+	zh_free(c->regs);
+	zh_free(c->certs);
 	zh_free(c->id);
 	zh_free(c->version);
 	memset(c, 0, sizeof(*c));
+}
+
+static int read_regs(struct zh_db *db, struct zh_db_component *c, struct zh_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = prepare(db,
+		     "SELECT root, view, key, name FROM owned_reg WHERE component = ?1 "
+		     "ORDER BY root, view, key, name",
+		     &st, err)) != 0)
+		return rc;
+	sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct zh_db_reg *v = zh_realloc(c->regs, (c->nregs + 1) * sizeof(*v));
+
+		if (v == NULL) {
+			rc = zh_err_set(err, ZH_ENOMEM, "out of memory");
+			goto out;
+		}
+		c->regs = v;
+		v = &c->regs[c->nregs];
+		v->root = sqlite3_column_int(st, 0);
+		v->view = sqlite3_column_int(st, 1);
+		v->key = zh_strdup((const char *)sqlite3_column_text(st, 2));
+		v->name = zh_strdup((const char *)sqlite3_column_text(st, 3));
+		c->nregs++;
+		if (v->key == NULL || v->name == NULL) {
+			rc = zh_err_set(err, ZH_ENOMEM, "out of memory");
+			goto out;
+		}
+	}
+	rc = rc == SQLITE_DONE ? 0 : db_error(db, err, rc, "reading owned registry values");
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int read_certs(struct zh_db *db, struct zh_db_component *c, struct zh_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = prepare(db,
+		     "SELECT store, sha1 FROM owned_cert WHERE component = ?1 ORDER BY store, sha1",
+		     &st, err)) != 0)
+		return rc;
+	sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct zh_db_cert *v = zh_realloc(c->certs, (c->ncerts + 1) * sizeof(*v));
+		const char *store = (const char *)sqlite3_column_text(st, 0);
+		const char *sha1 = (const char *)sqlite3_column_text(st, 1);
+
+		if (v == NULL) {
+			rc = zh_err_set(err, ZH_ENOMEM, "out of memory");
+			goto out;
+		}
+		c->certs = v;
+		v = &c->certs[c->ncerts++];
+		if (store == NULL || sha1 == NULL || strlen(store) >= sizeof(v->store) ||
+			strlen(sha1) != 40) {
+			rc = zh_err_set(err, ZH_EDBCORRUPT, "component '%s': bad certificate row",
+				c->id);
+			goto out;
+		}
+		memcpy(v->store, store, strlen(store) + 1);
+		memcpy(v->sha1, sha1, 41);
+	}
+	rc = rc == SQLITE_DONE ? 0 : db_error(db, err, rc, "reading owned certificates");
+out:
+	sqlite3_finalize(st);
+	return rc;
 }
 
 int zh_db_component_get(struct zh_db *db, const char *id, struct zh_db_component *ret,
@@ -711,6 +789,9 @@ int zh_db_component_get(struct zh_db *db, const char *id, struct zh_db_component
 		goto fail;
 	}
 	sqlite3_finalize(st);
+	st = NULL;
+	if ((rc = read_regs(db, ret, err)) != 0 || (rc = read_certs(db, ret, err)) != 0)
+		goto fail;
 	return 0;
 fail:
 	sqlite3_finalize(st);
@@ -722,13 +803,15 @@ static int component_drop(struct zh_db *db, const char *id, struct zh_err *err)
 {
 	static const char *const sql[] = {
 		"DELETE FROM owned_file WHERE component = ?1",
+		"DELETE FROM owned_reg WHERE component = ?1",
+		"DELETE FROM owned_cert WHERE component = ?1",
 		"DELETE FROM component WHERE id = ?1",
 	};
 	sqlite3_stmt *st = NULL;
 	size_t i;
 	int rc = 0;
 
-	for (i = 0; i < 2 && rc == 0; i++) {
+	for (i = 0; i < sizeof(sql) / sizeof(sql[0]) && rc == 0; i++) {
 		if ((rc = prepare(db, sql[i], &st, err)) != 0)
 			break;
 		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -782,6 +865,35 @@ int zh_db_component_put(struct zh_db *db, const struct zh_db_component *c, struc
 		sqlite3_bind_text(st, 2, c->id, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 3, c->files[i].size);
 		sqlite3_bind_text(st, 4, c->files[i].sha256, -1, SQLITE_STATIC);
+		rc = step_done(db, st, err);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != 0 || (rc = prepare(db,
+				"INSERT INTO owned_reg (root, view, key, name, component) "
+				"VALUES (?1, ?2, ?3, ?4, ?5)",
+				&st, err)) != 0)
+		goto out;
+	for (i = 0; i < c->nregs && rc == 0; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int(st, 1, c->regs[i].root);
+		sqlite3_bind_int(st, 2, c->regs[i].view);
+		sqlite3_bind_text(st, 3, c->regs[i].key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, c->regs[i].name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, c->id, -1, SQLITE_STATIC);
+		rc = step_done(db, st, err);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != 0 || (rc = prepare(db,
+				"INSERT INTO owned_cert (store, sha1, component) VALUES (?1, ?2, ?3)",
+				&st, err)) != 0)
+		goto out;
+	for (i = 0; i < c->ncerts && rc == 0; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, c->certs[i].store, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, c->certs[i].sha1, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, c->id, -1, SQLITE_STATIC);
 		rc = step_done(db, st, err);
 	}
 out:

@@ -148,11 +148,27 @@ int zh_db_journal_mark(struct zh_db *db, int64_t txn, int seq, enum zh_jstate st
 int zh_db_journal_each(struct zh_db *db, int64_t txn, int reverse,
 	int (*cb)(const struct zh_jrec *rec, void *ctx), void *ctx, struct zh_err *err);
 
-/* A component zhushou installed, and the files it owns (component, owned_file tables). */
+/*
+ * What zhushou installed and owns (component, owned_file, owned_reg, owned_cert tables): a
+ * component from a bundle, or a profile's settings (id "profile.<profile id>": the registry
+ * values a repair created and the certificates it added).
+ */
 struct zh_db_file {
 	char *path;
 	int64_t size;
 	char sha256[65]; /* lower-case hex */
+};
+
+struct zh_db_reg {
+	int root; /* enum sys_reg_root */
+	int view; /* enum sys_reg_view */
+	char *key;
+	char *name;
+};
+
+struct zh_db_cert {
+	char store[16]; /* LocalMachine store: "Root", "CA" */
+	char sha1[41]; /* thumbprint, lower-case hex */
 };
 
 struct zh_db_component {
@@ -161,6 +177,10 @@ struct zh_db_component {
 	int64_t txn; /* the transaction that installed it */
 	struct zh_db_file *files;
 	size_t nfiles;
+	struct zh_db_reg *regs;
+	size_t nregs;
+	struct zh_db_cert *certs;
+	size_t ncerts;
 };
 
 /* The component id, or ZH_ENOENT. *ret is released with zh_db_component_release. */

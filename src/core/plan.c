@@ -519,6 +519,89 @@ int zh_plan_run(const struct zh_plan *plan, const struct zh_plan_hooks *hooks, s
 	return rc;
 }
 
+static int have_reg(const struct zh_db_component *c, const struct zh_step *s)
+{
+	size_t i;
+
+	for (i = 0; i < c->nregs; i++)
+		if (c->regs[i].root == (int)s->root && c->regs[i].view == (int)s->view &&
+			strcmp(c->regs[i].key, s->key) == 0 && strcmp(c->regs[i].name, s->name) == 0)
+			return 1;
+	return 0;
+}
+
+static int have_cert(const struct zh_db_component *c, const struct zh_cert_def *d)
+{
+	size_t i;
+
+	for (i = 0; i < c->ncerts; i++)
+		if (strcmp(c->certs[i].store, d->store) == 0 &&
+			strcmp(c->certs[i].sha1, d->cert->sha1_hex) == 0)
+			return 1;
+	return 0;
+}
+
+int zh_plan_record(const struct zh_plan *plan, struct zh_txn *t, struct zh_db *db,
+	const char *profile_id, const char *catalog_version, struct zh_err *err)
+{
+	struct zh_db_component c;
+	char id[128];
+	size_t i, added = 0;
+	int rc;
+
+	(void)snprintf(id, sizeof(id), "profile.%s", profile_id);
+	rc = zh_db_component_get(db, id, &c, err);
+	if (rc == ZH_ENOENT) {
+		zh_err_init(err);
+		memset(&c, 0, sizeof(c));
+		rc = (c.id = zh_strdup(id)) == NULL ? zh_err_set(err, ZH_ENOMEM, "out of memory") : 0;
+	}
+	if (rc != 0)
+		return rc;
+	for (i = 0; i < plan->nsteps && rc == 0; i++) {
+		const struct zh_step *s = &plan->steps[i];
+
+		if (s->kind == ZH_STEP_REG_SET && !have_reg(&c, s)) {
+			struct zh_db_reg *v = zh_realloc(c.regs, (c.nregs + 1) * sizeof(*v));
+
+			if (v == NULL) {
+				rc = zh_err_set(err, ZH_ENOMEM, "out of memory");
+				break;
+			}
+			c.regs = v;
+			v = &c.regs[c.nregs];
+			v->root = (int)s->root;
+			v->view = (int)s->view;
+			v->key = zh_strdup(s->key);
+			v->name = zh_strdup(s->name);
+			c.nregs++;
+			if (v->key == NULL || v->name == NULL)
+				rc = zh_err_set(err, ZH_ENOMEM, "out of memory");
+			added++;
+		} else if (s->kind == ZH_STEP_CERT_ADD && !have_cert(&c, s->cert)) {
+			struct zh_db_cert *v = zh_realloc(c.certs, (c.ncerts + 1) * sizeof(*v));
+
+			if (v == NULL) {
+				rc = zh_err_set(err, ZH_ENOMEM, "out of memory");
+				break;
+			}
+			c.certs = v;
+			v = &c.certs[c.ncerts++];
+			(void)snprintf(v->store, sizeof(v->store), "%s", s->cert->store);
+			(void)snprintf(v->sha1, sizeof(v->sha1), "%s", s->cert->cert->sha1_hex);
+			added++;
+		}
+	}
+	if (rc == 0 && added > 0) {
+		zh_free(c.version);
+		c.version = zh_strdup(catalog_version);
+		rc = c.version == NULL ? zh_err_set(err, ZH_ENOMEM, "out of memory")
+				       : zh_txn_component_set(t, id, &c, err);
+	}
+	zh_db_component_release(&c);
+	return rc;
+}
+
 void zh_plan_release(struct zh_plan *plan)
 {
 	size_t i, j;

@@ -91,6 +91,13 @@ int zh_plan_run(const struct zh_plan *plan, const struct zh_plan_hooks *hooks, s
 	void (*progress)(const struct zh_step *step, size_t index, size_t total, void *ctx),
 	void *ctx, int *ret_reboot, struct zh_err *err);
 
+/*
+ * Record in the manifest DB, as an op of t, the registry values and certificates the plan's
+ * steps set, owned by "profile.<profile_id>" (merged with what earlier repairs recorded).
+ */
+int zh_plan_record(const struct zh_plan *plan, struct zh_txn *t, struct zh_db *db,
+	const char *profile_id, const char *catalog_version, struct zh_err *err);
+
 /* How long an uninstaller may run before its process tree is ended. */
 #define ZH_UNINSTALL_TIMEOUT_MS (300L * 1000)
 

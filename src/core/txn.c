@@ -829,28 +829,87 @@ static int cmp_file_path(const void *a, const void *b)
 		(*(const struct zh_db_file *const *)b)->path);
 }
 
-/* The record in one canonical form: files in path order, as the DB lists them. */
-static int comp_encode(const struct zh_db_component *c, struct zh_buf *b, struct zh_err *err)
+static int cmp_reg(const void *a, const void *b)
 {
-	const struct zh_db_file **v = zh_calloc(c->nfiles + 1, sizeof(*v));
-	char size[32];
+	const struct zh_db_reg *x = *(const struct zh_db_reg *const *)a;
+	const struct zh_db_reg *y = *(const struct zh_db_reg *const *)b;
+	int d;
+
+	if (x->root != y->root)
+		return x->root < y->root ? -1 : 1;
+	if (x->view != y->view)
+		return x->view < y->view ? -1 : 1;
+	return (d = strcmp(x->key, y->key)) != 0 ? d : strcmp(x->name, y->name);
+}
+
+static int cmp_cert(const void *a, const void *b)
+{
+	const struct zh_db_cert *x = *(const struct zh_db_cert *const *)a;
+	const struct zh_db_cert *y = *(const struct zh_db_cert *const *)b;
+	int d = strcmp(x->store, y->store);
+
+	return d != 0 ? d : strcmp(x->sha1, y->sha1);
+}
+
+/* Pointers to n items of size sz at base, sorted by cmp (NULL when out of memory). */
+static const void **sorted(const void *base, size_t n, size_t sz,
+	int (*cmp)(const void *, const void *))
+{
+	const void **v = zh_calloc(n + 1, sizeof(*v));
 	size_t i;
-	int rc;
 
 	if (v == NULL)
-		return zh_err_set(err, ZH_ENOMEM, "cannot record component '%s'", c->id);
-	for (i = 0; i < c->nfiles; i++)
-		v[i] = &c->files[i];
-	qsort(v, c->nfiles, sizeof(*v), cmp_file_path);
-	if ((rc = zh_buf_add_u32(b, 1, err)) == 0 && (rc = zh_buf_adds_lp(b, c->version, err)) == 0)
+		return NULL;
+	for (i = 0; i < n; i++)
+		v[i] = (const char *)base + i * sz;
+	qsort(v, n, sizeof(*v), cmp);
+	return v;
+}
+
+/* The record in one canonical form: each list in the order the DB lists it. */
+static int comp_encode(const struct zh_db_component *c, struct zh_buf *b, struct zh_err *err)
+{
+	const void **f = sorted(c->files, c->nfiles, sizeof(*c->files), cmp_file_path);
+	const void **g = sorted(c->regs, c->nregs, sizeof(*c->regs), cmp_reg);
+	const void **h = sorted(c->certs, c->ncerts, sizeof(*c->certs), cmp_cert);
+	char num[32];
+	size_t i;
+	int rc = 0;
+
+	if (f == NULL || g == NULL || h == NULL)
+		rc = zh_err_set(err, ZH_ENOMEM, "cannot record component '%s'", c->id);
+	if (rc == 0 && (rc = zh_buf_add_u32(b, 2, err)) == 0 &&
+		(rc = zh_buf_adds_lp(b, c->version, err)) == 0)
 		rc = zh_buf_add_u32(b, (uint32_t)c->nfiles, err);
 	for (i = 0; i < c->nfiles && rc == 0; i++) {
-		(void)snprintf(size, sizeof(size), "%lld", (long long)v[i]->size);
-		if ((rc = zh_buf_adds_lp(b, v[i]->path, err)) == 0 &&
-			(rc = zh_buf_adds_lp(b, size, err)) == 0)
-			rc = zh_buf_add_lp(b, v[i]->sha256, 64, err);
+		const struct zh_db_file *x = f[i];
+
+		(void)snprintf(num, sizeof(num), "%lld", (long long)x->size);
+		if ((rc = zh_buf_adds_lp(b, x->path, err)) == 0 &&
+			(rc = zh_buf_adds_lp(b, num, err)) == 0)
+			rc = zh_buf_add_lp(b, x->sha256, 64, err);
 	}
-	zh_free(v);
+	if (rc == 0)
+		rc = zh_buf_add_u32(b, (uint32_t)c->nregs, err);
+	for (i = 0; i < c->nregs && rc == 0; i++) {
+		const struct zh_db_reg *x = g[i];
+
+		if ((rc = zh_buf_add_u32(b, (uint32_t)x->root, err)) == 0 &&
+			(rc = zh_buf_add_u32(b, (uint32_t)x->view, err)) == 0 &&
+			(rc = zh_buf_adds_lp(b, x->key, err)) == 0)
+			rc = zh_buf_adds_lp(b, x->name, err);
+	}
+	if (rc == 0)
+		rc = zh_buf_add_u32(b, (uint32_t)c->ncerts, err);
+	for (i = 0; i < c->ncerts && rc == 0; i++) {
+		const struct zh_db_cert *x = h[i];
+
+		if ((rc = zh_buf_adds_lp(b, x->store, err)) == 0)
+			rc = zh_buf_adds_lp(b, x->sha1, err);
+	}
+	zh_free(f);
+	zh_free(g);
+	zh_free(h);
 	return rc;
 }
 
@@ -866,38 +925,75 @@ static int comp_decode(const char *id, const void *data, size_t len, int64_t txn
 	struct zh_db_component *c, struct zh_err *err)
 {
 	struct zh_reader rd = {data, len};
-	uint32_t fmt, n, i;
-	char *size;
+	uint32_t fmt, n, i, u;
+	char *tmp;
 
 	memset(c, 0, sizeof(*c));
 	c->txn = txn;
-	if (zh_read_u32(&rd, &fmt) != 0 || fmt != 1 || (c->version = lp_dup(&rd)) == NULL ||
+	if ((c->id = zh_strdup(id)) == NULL)
+		return zh_err_set(err, ZH_ENOMEM, "cannot read the record of '%s'", id);
+	if (zh_read_u32(&rd, &fmt) != 0 || fmt != 2 || (c->version = lp_dup(&rd)) == NULL ||
 		zh_read_u32(&rd, &n) != 0 || n > rd.n / 12)
 		goto bad;
-	if ((c->id = zh_strdup(id)) == NULL ||
-		(n > 0 && (c->files = zh_calloc(n, sizeof(*c->files))) == NULL)) {
-		zh_db_component_release(c);
-		return zh_err_set(err, ZH_ENOMEM, "cannot read the record of '%s'", id);
-	}
+	if (n > 0 && (c->files = zh_calloc(n, sizeof(*c->files))) == NULL)
+		goto nomem;
 	for (i = 0; i < n; i++) {
 		const void *hex;
 		size_t hlen;
 
 		c->nfiles++;
-		if ((c->files[i].path = lp_dup(&rd)) == NULL || (size = lp_dup(&rd)) == NULL)
+		if ((c->files[i].path = lp_dup(&rd)) == NULL || (tmp = lp_dup(&rd)) == NULL)
 			goto bad;
-		c->files[i].size = strtoll(size, NULL, 10);
-		zh_free(size);
+		c->files[i].size = strtoll(tmp, NULL, 10);
+		zh_free(tmp);
 		if (zh_read_lp(&rd, &hex, &hlen) != 0 || hlen != 64)
 			goto bad;
 		memcpy(c->files[i].sha256, hex, 64);
 		c->files[i].sha256[64] = '\0';
+	}
+	if (zh_read_u32(&rd, &n) != 0 || n > rd.n / 16)
+		goto bad;
+	if (n > 0 && (c->regs = zh_calloc(n, sizeof(*c->regs))) == NULL)
+		goto nomem;
+	for (i = 0; i < n; i++) {
+		struct zh_db_reg *x = &c->regs[i];
+
+		c->nregs++;
+		if (zh_read_u32(&rd, &u) != 0)
+			goto bad;
+		x->root = (int)u;
+		if (zh_read_u32(&rd, &u) != 0 || (x->key = lp_dup(&rd)) == NULL ||
+			(x->name = lp_dup(&rd)) == NULL)
+			goto bad;
+		x->view = (int)u;
+	}
+	if (zh_read_u32(&rd, &n) != 0 || n > rd.n / 8)
+		goto bad;
+	if (n > 0 && (c->certs = zh_calloc(n, sizeof(*c->certs))) == NULL)
+		goto nomem;
+	for (i = 0; i < n; i++) {
+		struct zh_db_cert *x = &c->certs[i];
+		const void *p;
+		size_t plen;
+
+		c->ncerts++;
+		if (zh_read_lp(&rd, &p, &plen) != 0 || plen >= sizeof(x->store))
+			goto bad;
+		memcpy(x->store, p, plen);
+		x->store[plen] = '\0';
+		if (zh_read_lp(&rd, &p, &plen) != 0 || plen != 40)
+			goto bad;
+		memcpy(x->sha1, p, 40);
+		x->sha1[40] = '\0';
 	}
 	if (rd.n == 0)
 		return 0;
 bad:
 	zh_db_component_release(c);
 	return zh_err_set(err, ZH_EPARSE, "the journal's record of component '%s' is damaged", id);
+nomem:
+	zh_db_component_release(c);
+	return zh_err_set(err, ZH_ENOMEM, "cannot read the record of '%s'", id);
 }
 
 /* Make the DB say what data says about component id (NULL: not installed). */

@@ -71,7 +71,8 @@ static void add_db_state(struct zh_buf *b)
 		return;
 	}
 	if (zh_db_component_get(db, "demo", &c, NULL) == 0) {
-		(void)zh_buf_printf(b, NULL, "[db] demo %s %zu\n", c.version, c.nfiles);
+		(void)zh_buf_printf(b, NULL, "[db] demo %s %zu %zu %zu\n", c.version, c.nfiles,
+			c.nregs, c.ncerts);
 		for (i = 0; i < c.nfiles; i++)
 			(void)zh_buf_printf(b, NULL, "  %s %lld %s\n", c.files[i].path,
 				(long long)c.files[i].size, c.files[i].sha256);
@@ -177,7 +178,10 @@ static int work(struct zh_txn *t, struct zh_err *err)
 			{"app/new/sub/m1.dll", 9,
 				"5a2bb6b5a79bcc63b2a4e5b2e0a0e1bd50ae8bcaf6b8d3b4c0e2d7e4b7c1d6f2"},
 		};
-		struct zh_db_component c = {"demo", "1.0", 0, f, 1};
+		struct zh_db_reg g[] = {{0, 1, "Software\\Zh", "v"}};
+		struct zh_db_cert h[] = {{"Root", "e2b8294b5584ab6b58c290466cac3fb8398f8483"}};
+		struct zh_db_component c = {.id = "demo", .version = "1.0", .files = f, .nfiles = 1,
+			.regs = g, .nregs = 1, .certs = h, .ncerts = 1};
 
 		if ((rc = zh_txn_file_put_many(t, puts, 2, err)) != 0 ||
 			(rc = zh_txn_component_set(t, "demo", &c, err)) != 0 ||
