@@ -38,8 +38,7 @@ int cli_txn_finish(const struct zh_cli *cli, struct zh_txn *t, int rc, struct zh
 		res->exit_code = res->reboot ? ZH_EXIT_REBOOT_REQUIRED : ZH_EXIT_OK;
 		return res->exit_code;
 	}
-	cli_report_error(cli, err,
-		"未完成，所有更改已撤销，电脑与之前完全相同。",
+	cli_report_error(cli, err, "未完成，所有更改已撤销，电脑与之前完全相同。",
 		"it did not finish and every change was undone: the PC is exactly as before.");
 	zh_err_init(&aerr);
 	if (zh_txn_abort(t, ZH_EXIT_FAILED, &aerr) != 0)
@@ -149,8 +148,9 @@ int verb_install(struct zh_cli *cli)
 	for (i = 0; i < nwant; i++) {
 		const struct zh_pack_item *it = cli_source_find(&src, want[i].id);
 
-		if (it == NULL || (want[i].version != NULL &&
-					  strcmp(it->bundle.manifest->version, want[i].version) != 0)) {
+		if (it == NULL ||
+			(want[i].version != NULL &&
+				strcmp(it->bundle.manifest->version, want[i].version) != 0)) {
 			zh_err_set(&err, ZH_ENOENT, "the pack '%s' has no component '%s'%s%s", pack,
 				want[i].id, want[i].version != NULL ? " version " : "",
 				want[i].version != NULL ? want[i].version : "");

@@ -51,7 +51,8 @@ int verb_remove(struct zh_cli *cli)
 	}
 	for (i = 0; i < cli->argc; i++) {
 		if (zh_db_component_get(s.db, cli->argv[i], &recs[i], &err) != 0) {
-			cli_report_error(cli, &err, "未做任何更改。zhushou history 列出它做过的修改。",
+			cli_report_error(cli, &err,
+				"未做任何更改。zhushou history 列出它做过的修改。",
 				"nothing was changed. zhushou history shows what it installed.");
 			goto out;
 		}
@@ -59,7 +60,8 @@ int verb_remove(struct zh_cli *cli)
 		items[i].version = recs[i].version;
 		items[i].files = recs[i].nfiles;
 	}
-	(void)snprintf(verb, sizeof(verb), "remove %s%s", cli->argv[0], cli->argc > 1 ? " ..." : "");
+	(void)snprintf(verb, sizeof(verb), "remove %s%s", cli->argv[0],
+		cli->argc > 1 ? " ..." : "");
 	if (zh_txn_begin(s.db, verb, &t, &err) != 0) {
 		cli_report_error(cli, &err, NULL, NULL);
 		goto out;

@@ -545,9 +545,9 @@ int zh_catalog_parse(const char *json, size_t len, const char *const *known_prob
 		goto out;
 	c.path[0] = '\0';
 	if ((rc = parse_legacy(&c, root, cat)) != 0 ||
-		(rc = parse_components(&c, root, cat)) != 0 || (rc = parse_sites(&c, root, cat)) != 0 ||
-		(rc = parse_bypass(&c, root, cat)) != 0 || (rc = parse_certs(&c, root, cat)) != 0 ||
-		(rc = parse_hosts(&c, root, cat)) != 0 ||
+		(rc = parse_components(&c, root, cat)) != 0 ||
+		(rc = parse_sites(&c, root, cat)) != 0 || (rc = parse_bypass(&c, root, cat)) != 0 ||
+		(rc = parse_certs(&c, root, cat)) != 0 || (rc = parse_hosts(&c, root, cat)) != 0 ||
 		(rc = parse_environment(&c, root, cat)) != 0 ||
 		(rc = parse_protocols(&c, root, cat)) != 0 ||
 		(rc = parse_checks(&c, root, known_probes, cat)) != 0)

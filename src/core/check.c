@@ -533,8 +533,8 @@ static int verdict_comps(const struct zh_check_report *rep, enum zh_status *st, 
 			rc = zh_buf_printf(&d->zh, err, "%s%s %s：已安装，文件完整", nl,
 				s->def->name.zh, s->def->version);
 			if (rc == 0)
-				rc = zh_buf_printf(&d->en, err, "%s%s %s: installed, files intact", nl,
-					s->def->name.en, s->def->version);
+				rc = zh_buf_printf(&d->en, err, "%s%s %s: installed, files intact",
+					nl, s->def->name.en, s->def->version);
 			break;
 		case ZH_COMP_MISSING:
 			rc = zh_buf_printf(&d->zh, err, "%s%s %s：未安装", nl, s->def->name.zh,
@@ -554,8 +554,9 @@ static int verdict_comps(const struct zh_check_report *rep, enum zh_status *st, 
 			rc = zh_buf_printf(&d->zh, err, "%s%s %s：文件已损坏或缺失：%s", nl,
 				s->def->name.zh, s->def->version, s->file);
 			if (rc == 0)
-				rc = zh_buf_printf(&d->en, err, "%s%s %s: file changed or missing: %s",
-					nl, s->def->name.en, s->def->version, s->file);
+				rc = zh_buf_printf(&d->en, err,
+					"%s%s %s: file changed or missing: %s", nl, s->def->name.en,
+					s->def->version, s->file);
 			break;
 		}
 	}

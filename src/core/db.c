@@ -479,9 +479,9 @@ static void bind_blob_or_null(sqlite3_stmt *st, int i, const void *p, size_t n)
 		sqlite3_bind_null(st, i);
 }
 
-#define JOURNAL_INSERT \
-	"INSERT INTO journal (txn, seq, kind, target, name, new_type, new_data, " \
-	"old_state, old_type, old_data, backup, state) " \
+#define JOURNAL_INSERT                                                                             \
+	"INSERT INTO journal (txn, seq, kind, target, name, new_type, new_data, "                  \
+	"old_state, old_type, old_data, backup, state) "                                           \
 	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
 
 static int journal_insert(struct zh_db *db, sqlite3_stmt *st, const struct zh_jrec *r,
@@ -547,8 +547,8 @@ int zh_db_journal_add_many(struct zh_db *db, const struct zh_jrec *recs, size_t 
 	return n > 1 ? end_write(db, rc, err) : rc;
 }
 
-int zh_db_journal_mark_range(struct zh_db *db, int64_t txn, int from, int to,
-	enum zh_jstate state, struct zh_err *err)
+int zh_db_journal_mark_range(struct zh_db *db, int64_t txn, int from, int to, enum zh_jstate state,
+	struct zh_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
@@ -856,7 +856,8 @@ int zh_db_component_put(struct zh_db *db, const struct zh_db_component *c, struc
 	if (rc != 0)
 		goto out;
 	if ((rc = prepare(db,
-		     "INSERT INTO owned_file (path, component, size, sha256) VALUES (?1, ?2, ?3, ?4)",
+		     "INSERT INTO owned_file (path, component, size, sha256) VALUES (?1, ?2, ?3, "
+		     "?4)",
 		     &st, err)) != 0)
 		goto out;
 	for (i = 0; i < c->nfiles && rc == 0; i++) {
@@ -869,10 +870,11 @@ int zh_db_component_put(struct zh_db *db, const struct zh_db_component *c, struc
 	}
 	sqlite3_finalize(st);
 	st = NULL;
-	if (rc != 0 || (rc = prepare(db,
-				"INSERT INTO owned_reg (root, view, key, name, component) "
-				"VALUES (?1, ?2, ?3, ?4, ?5)",
-				&st, err)) != 0)
+	if (rc != 0 ||
+		(rc = prepare(db,
+			 "INSERT INTO owned_reg (root, view, key, name, component) "
+			 "VALUES (?1, ?2, ?3, ?4, ?5)",
+			 &st, err)) != 0)
 		goto out;
 	for (i = 0; i < c->nregs && rc == 0; i++) {
 		sqlite3_reset(st);
@@ -885,9 +887,10 @@ int zh_db_component_put(struct zh_db *db, const struct zh_db_component *c, struc
 	}
 	sqlite3_finalize(st);
 	st = NULL;
-	if (rc != 0 || (rc = prepare(db,
-				"INSERT INTO owned_cert (store, sha1, component) VALUES (?1, ?2, ?3)",
-				&st, err)) != 0)
+	if (rc != 0 ||
+		(rc = prepare(db,
+			 "INSERT INTO owned_cert (store, sha1, component) VALUES (?1, ?2, ?3)", &st,
+			 err)) != 0)
 		goto out;
 	for (i = 0; i < c->ncerts && rc == 0; i++) {
 		sqlite3_reset(st);
@@ -926,8 +929,8 @@ int zh_db_component_ids(struct zh_db *db, char ***ret, size_t *ret_n, struct zh_
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		char **p = zh_realloc(v, (n + 1) * sizeof(*v));
 
-		if (p == NULL || (p[n] = zh_strdup((const char *)sqlite3_column_text(st, 0))) ==
-					 NULL) {
+		if (p == NULL ||
+			(p[n] = zh_strdup((const char *)sqlite3_column_text(st, 0))) == NULL) {
 			if (p != NULL)
 				v = p;
 			rc = zh_err_set(err, ZH_ENOMEM, "cannot list components");

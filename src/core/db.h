@@ -134,8 +134,8 @@ int zh_db_journal_add_many(struct zh_db *db, const struct zh_jrec *recs, size_t 
 	struct zh_err *err);
 
 /* Set the state of entries from..to (inclusive) of txn in one durable write. */
-int zh_db_journal_mark_range(struct zh_db *db, int64_t txn, int from, int to,
-	enum zh_jstate state, struct zh_err *err);
+int zh_db_journal_mark_range(struct zh_db *db, int64_t txn, int from, int to, enum zh_jstate state,
+	struct zh_err *err);
 
 /* Set an entry's state (durable on return). */
 int zh_db_journal_mark(struct zh_db *db, int64_t txn, int seq, enum zh_jstate state,

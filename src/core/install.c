@@ -93,7 +93,8 @@ static int make_plan(const struct zh_bundle_manifest *m, const char *staged,
 
 		if (s->op != ZH_STEP_COPY)
 			return zh_err_set(err, ZH_ENOTSUP,
-				"'%s' %s: install step %zu runs a program, which this zhushou cannot "
+				"'%s' %s: install step %zu runs a program, which this zhushou "
+				"cannot "
 				"undo: not installed",
 				m->id, m->version, i + 1);
 		root = root_path(roots, s->dst_root);
@@ -384,7 +385,8 @@ static int serials_put(void *ctx, const char *scope, uint64_t serial,
 	const uint8_t sha256[ZH_SHA256_LEN], struct zh_err *err)
 {
 	const struct zh_db_serials *s = ctx;
-	char key[ZH_MAX_SCOPE + sizeof(SERIAL_KEY) + 1], val[32 + ZH_SHA256_HEX], hex[ZH_SHA256_HEX];
+	char key[ZH_MAX_SCOPE + sizeof(SERIAL_KEY) + 1], val[32 + ZH_SHA256_HEX],
+		hex[ZH_SHA256_HEX];
 	int rc;
 
 	if (s->t == NULL)

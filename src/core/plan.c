@@ -411,7 +411,8 @@ static int plan_comps(const struct zh_check_report *rep, const char *id, struct 
 		(void)snprintf(zh, sizeof(zh), "%s %s %s", c->installed != NULL ? "更新" : "安装",
 			c->def->name.zh, c->def->version);
 		(void)snprintf(en, sizeof(en), "%s %s %s",
-			c->installed != NULL ? "update" : "install", c->def->name.en, c->def->version);
+			c->installed != NULL ? "update" : "install", c->def->name.en,
+			c->def->version);
 		if (texts(&v->what, zh, en, err) != 0)
 			return ZH_ENOMEM;
 	}
@@ -525,7 +526,8 @@ static int have_reg(const struct zh_db_component *c, const struct zh_step *s)
 
 	for (i = 0; i < c->nregs; i++)
 		if (c->regs[i].root == (int)s->root && c->regs[i].view == (int)s->view &&
-			strcmp(c->regs[i].key, s->key) == 0 && strcmp(c->regs[i].name, s->name) == 0)
+			strcmp(c->regs[i].key, s->key) == 0 &&
+			strcmp(c->regs[i].name, s->name) == 0)
 			return 1;
 	return 0;
 }
@@ -554,7 +556,8 @@ int zh_plan_record(const struct zh_plan *plan, struct zh_txn *t, struct zh_db *d
 	if (rc == ZH_ENOENT) {
 		zh_err_init(err);
 		memset(&c, 0, sizeof(c));
-		rc = (c.id = zh_strdup(id)) == NULL ? zh_err_set(err, ZH_ENOMEM, "out of memory") : 0;
+		rc = (c.id = zh_strdup(id)) == NULL ? zh_err_set(err, ZH_ENOMEM, "out of memory")
+						    : 0;
 	}
 	if (rc != 0)
 		return rc;

@@ -1032,17 +1032,17 @@ static int db_comp_intact(struct zh_db *db, const struct zh_jrec *r, struct zh_e
 
 	if (rc == ZH_ENOENT) {
 		zh_err_init(err);
-		return r->new_data == NULL ? 0
-					   : zh_err_set(err, ZH_ECHANGED,
-						     "component '%s' has been removed since",
-						     r->target);
+		return r->new_data == NULL
+			? 0
+			: zh_err_set(err, ZH_ECHANGED, "component '%s' has been removed since",
+				  r->target);
 	}
 	if (rc != 0)
 		return rc;
 	zh_buf_init(&b, ZH_MAX_DB_BLOB);
 	rc = comp_encode(&c, &b, err);
 	same = rc == 0 && r->new_data != NULL && b.len == r->new_len &&
-	       memcmp(b.data, r->new_data, b.len) == 0;
+		memcmp(b.data, r->new_data, b.len) == 0;
 	zh_buf_release(&b);
 	zh_db_component_release(&c);
 	if (rc == 0 && !same)
@@ -1089,7 +1089,7 @@ static int db_meta_intact(struct zh_db *db, const struct zh_jrec *r, struct zh_e
 		return rc;
 	same = v == NULL ? r->new_data == NULL
 			 : r->new_data != NULL && strlen(v) == r->new_len &&
-				   memcmp(v, r->new_data, r->new_len) == 0;
+			memcmp(v, r->new_data, r->new_len) == 0;
 	zh_free(v);
 	return same ? 0 : zh_err_set(err, ZH_ECHANGED, "'%s' has been changed since", r->target);
 }
@@ -1298,7 +1298,8 @@ static int put_rec(const struct zh_txn *t, int seq, const struct zh_txn_put *p, 
 		if ((rc = zh_file_sha256_hex(p->src, newhex, &src_exists, err)) != 0)
 			return rc;
 		if (!src_exists)
-			return zh_err_set(err, ZH_ENOENT, "source file '%s' does not exist", p->src);
+			return zh_err_set(err, ZH_ENOENT, "source file '%s' does not exist",
+				p->src);
 	}
 	/*
 	 * Whether something is there decides the way (a move into a free place, or a replace
@@ -1560,7 +1561,8 @@ int zh_txn_file_delete_many(struct zh_txn *t, const char *const *paths, size_t n
 			m++; /* absent files need no op */
 	}
 	if (rc == 0 && (rc = run_batch(t, recs, m, err)) != 0)
-		zh_err_wrap(err, n == 1 ? "deleting '%s'" : "deleting files from '%s' on", paths[0]);
+		zh_err_wrap(err, n == 1 ? "deleting '%s'" : "deleting files from '%s' on",
+			paths[0]);
 	for (i = 0; i < m; i++)
 		del_rec_release(&recs[i]);
 	zh_free(recs);
@@ -1602,8 +1604,7 @@ int zh_txn_dir_create(struct zh_txn *t, const char *path, struct zh_err *err)
 	return zh_txn_dir_create_many(t, &path, 1, err);
 }
 
-int zh_txn_dir_create_many(struct zh_txn *t, const char *const *paths, size_t n,
-	struct zh_err *err)
+int zh_txn_dir_create_many(struct zh_txn *t, const char *const *paths, size_t n, struct zh_err *err)
 {
 	struct zh_jrec *recs = zh_calloc(n + 1, sizeof(*recs));
 	size_t i, m = 0;

@@ -68,7 +68,8 @@ int zh_fault_parse(const char *spec, struct zh_err *err)
 		p = spec + 6;
 	} else {
 		return zh_err_set(err, ZH_EUSAGE,
-			"bad fault spec '%s': expected fail:N[:ERROR], failop:N[:ERROR] or crash:N", spec);
+			"bad fault spec '%s': expected fail:N[:ERROR], failop:N[:ERROR] or crash:N",
+			spec);
 	}
 	n = strtol(p, &end, 10);
 	if (end == p || n <= 0)

@@ -172,7 +172,8 @@ static int work(struct zh_txn *t, struct zh_err *err)
 		static const struct zh_txn_put puts[] = {
 			{"app/new/sub/m1.dll", "src/m1.dll", NULL, 1},
 			{"app/new/sub/m2.dll", "src/m2.dll",
-				"5c1aa88e94eba9836d23862ae5e358b890dc061b864384b9176abfc25bc8d71d", 1},
+				"5c1aa88e94eba9836d23862ae5e358b890dc061b864384b9176abfc25bc8d71d",
+				1},
 		};
 		struct zh_db_file f[] = {
 			{"app/new/sub/m1.dll", 9,
@@ -180,8 +181,14 @@ static int work(struct zh_txn *t, struct zh_err *err)
 		};
 		struct zh_db_reg g[] = {{0, 1, "Software\\Zh", "v"}};
 		struct zh_db_cert h[] = {{"Root", "e2b8294b5584ab6b58c290466cac3fb8398f8483"}};
-		struct zh_db_component c = {.id = "demo", .version = "1.0", .files = f, .nfiles = 1,
-			.regs = g, .nregs = 1, .certs = h, .ncerts = 1};
+		struct zh_db_component c = {.id = "demo",
+			.version = "1.0",
+			.files = f,
+			.nfiles = 1,
+			.regs = g,
+			.nregs = 1,
+			.certs = h,
+			.ncerts = 1};
 
 		if ((rc = zh_txn_file_put_many(t, puts, 2, err)) != 0 ||
 			(rc = zh_txn_component_set(t, "demo", &c, err)) != 0 ||

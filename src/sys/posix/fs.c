@@ -218,7 +218,7 @@ int sys_file_write(struct sys_file *f, const void *buf, size_t n, struct zh_err 
 {
 	const char *p = buf;
 	int rc = f->scratch ? ZH_FAULT_CHECK("sys_file_write", err)
-			   : ZH_FAULT_CHANGE("sys_file_write", err);
+			    : ZH_FAULT_CHANGE("sys_file_write", err);
 
 	if (rc != 0)
 		return rc;
@@ -238,7 +238,7 @@ int sys_file_write(struct sys_file *f, const void *buf, size_t n, struct zh_err 
 int sys_file_flush(struct sys_file *f, struct zh_err *err)
 {
 	int rc = f->scratch ? ZH_FAULT_CHECK("sys_file_flush", err)
-			   : ZH_FAULT_CHANGE("sys_file_flush", err);
+			    : ZH_FAULT_CHANGE("sys_file_flush", err);
 
 	if (rc != 0)
 		return rc;
