@@ -323,6 +323,14 @@ int zh_install_remove(struct zh_txn *t, struct zh_db *db, const char *id,
 
 	if (rc != 0)
 		return rc;
+	if (c.nregs > 0 || c.ncerts > 0) {
+		rc = zh_err_set(err, ZH_EINVAL,
+			"'%s' records the settings a repair made, not a component: undo them with "
+			"rollback",
+			id);
+		zh_db_component_release(&c);
+		return rc;
+	}
 	if (c.nfiles > 0 && (paths = zh_calloc(c.nfiles, sizeof(*paths))) == NULL)
 		rc = zh_err_set(err, ZH_ENOMEM, "out of memory");
 	for (i = 0; i < c.nfiles && rc == 0; i++)
