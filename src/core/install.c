@@ -74,6 +74,32 @@ static void plan_free(struct plan *p)
 	zh_free(p->hex);
 }
 
+static int cmp_put_src(const void *a, const void *b)
+{
+	return strcmp((*(struct zh_txn_put *const *)a)->src, (*(struct zh_txn_put *const *)b)->src);
+}
+
+/*
+ * A staged file that two steps copy cannot be moved by either (the first move would take it
+ * from the second): those are copied. Sorted by source, equal ones are neighbours.
+ */
+static int copy_shared(struct plan *p, struct zh_err *err)
+{
+	struct zh_txn_put **v = zh_calloc(p->n + 1, sizeof(*v));
+	size_t i;
+
+	if (v == NULL)
+		return zh_err_set(err, ZH_ENOMEM, "out of memory");
+	for (i = 0; i < p->n; i++)
+		v[i] = &p->puts[i];
+	qsort(v, p->n, sizeof(*v), cmp_put_src);
+	for (i = 1; i < p->n; i++)
+		if (strcmp(v[i]->src, v[i - 1]->src) == 0)
+			v[i]->move = v[i - 1]->move = 0;
+	zh_free(v);
+	return 0;
+}
+
 static int make_plan(const struct zh_bundle_manifest *m, const char *staged,
 	const struct zh_install_roots *roots, struct plan *p, struct zh_err *err)
 {
@@ -93,10 +119,8 @@ static int make_plan(const struct zh_bundle_manifest *m, const char *staged,
 
 		if (s->op != ZH_STEP_COPY)
 			return zh_err_set(err, ZH_ENOTSUP,
-				"'%s' %s: install step %zu runs a program, which this zhushou "
-				"cannot "
-				"undo: not installed",
-				m->id, m->version, i + 1);
+				"'%s' %s: step %zu runs a program, which cannot be undone", m->id,
+				m->version, i + 1);
 		root = root_path(roots, s->dst_root);
 		if (root == NULL || root[0] == '\0')
 			return zh_err_set(err, ZH_EINVAL, "'%s': no folder for dst_root '%s' here",
@@ -115,19 +139,10 @@ static int make_plan(const struct zh_bundle_manifest *m, const char *staged,
 		p->puts[p->n].path = p->dsts[p->n];
 		p->puts[p->n].src = p->srcs[p->n];
 		p->puts[p->n].sha256 = p->hex + p->n * ZH_SHA256_HEX;
-		/* A file copied twice: the first move takes it, so later ones copy. */
 		p->puts[p->n].move = 1;
-		for (size_t j = 0; j < p->n; j++)
-			if (strcmp(p->srcs[j], p->srcs[p->n]) == 0)
-				p->puts[p->n].move = 0;
 		p->n++;
 	}
-	/* A later copy of the same source must read it before the first one moves it away. */
-	for (i = 0; i < p->n; i++)
-		for (size_t j = i + 1; j < p->n; j++)
-			if (strcmp(p->srcs[i], p->srcs[j]) == 0)
-				p->puts[i].move = 0;
-	return 0;
+	return copy_shared(p, err);
 }
 
 /* Create every parent directory the plan needs (each distinct one once, sorted). */

@@ -67,6 +67,13 @@ pack "$zh_t_dir/v4.zip" "$zh_t_dir/r4" 21
 recipe "$zh_t_dir/r5" 5.0 57 five
 pack "$zh_t_dir/v5.zip" "$zh_t_dir/r5" 22
 recipe "$zh_t_dir/small" 1.0 3
+# One staged file copied to two places: neither copy may take it from the other.
+python3 - "$zh_t_dir/small/recipe.json" <<-'EOF'
+	import json, sys
+	r = json.load(open(sys.argv[1]))
+	r["install"].append({"op": "copy", "src": "p/f1.bin", "dst_root": "app", "dst": "ZhTest/dup/f1.bin"})
+	json.dump(r, open(sys.argv[1], "w"))
+	EOF
 pack "$zh_t_dir/small.zip" "$zh_t_dir/small" 20
 
 # installed_ok RECIPE: every file of the recipe is in place with its bytes, nothing more.
@@ -148,6 +155,9 @@ zhushou install zh-test-none --source "$(winpath "$zh_t_dir/small.zip")" --lang 
 zh_snapshot "$zh_t_dir/start"
 zhushou install zh-test --source "$(winpath "$zh_t_dir/small.zip")" --lang en --json >"$zh_t_dir/small.json"
 points=$(json "$zh_t_dir/small.json" 'd["change_points"]')
+cmp -s "$zh_t_dir/small/files/f1.bin" "$pf/ZhTest/d1/f1.bin" &&
+	cmp -s "$zh_t_dir/small/files/f1.bin" "$pf/ZhTest/dup/f1.bin" &&
+	ok "a file copied to two places is in both" || fail "a file copied twice is missing somewhere"
 zhushou remove zh-test --lang en >/dev/null
 errors=(enospc eacces eio)
 bad=0
