@@ -123,12 +123,14 @@ while :; do
 	[[ $n -lt 5000 ]] || { fail "the repair never finished"; break; }
 done
 crashes=$((n - 1))
-# The run that got past its last point says how many it had (state outside the snapshot, such
-# as Windows Installer's cache, can make runs differ from the first by a point).
+# The run that got past point n had fewer points: every point of a whole run was crashed at.
+# Runs differ from each other by a point or two (state outside the snapshot that earlier
+# crashes and recoveries leave, e.g. in zhushou's own folder), so the count is compared with
+# the first clean run's within a margin.
 last=$(json "$zh_t_dir/run.json" 'd["change_points"]')
-[[ $crashes -eq $last && $crashes -ge $((points - 5)) ]] &&
-	ok "crash sweep: all $crashes change points, $befores rolled back, $afters completed" ||
-	fail "crash sweep covered $crashes change points; the full run had $last (the first $points)"
+[[ $last -le $crashes && $crashes -ge $((points - 5)) ]] &&
+	ok "crash sweep: $crashes change points (a whole run: $last), $befores rolled back, $afters completed" ||
+	fail "crash sweep covered $crashes change points; the run past them had $last (the first $points)"
 expect_eq "the run past the last point finished" "$rc" 0
 fi
 
