@@ -15,6 +15,7 @@
 #include "../core/plan.h"
 #include "../core/report.h"
 #include "../sys/fault.h"
+#include "../sys/env.h"
 #include "../sys/inet.h"
 #include "../core/banned.h"
 
@@ -105,7 +106,7 @@ int verb_repair(struct zh_cli *cli)
 	const char *source = NULL;
 	unsigned flags = 0;
 	char *json = NULL;
-	int code, rc, a;
+	int code, rc, a, admin = 0;
 
 	memset(&before, 0, sizeof(before));
 	memset(&after, 0, sizeof(after));
@@ -127,8 +128,17 @@ int verb_repair(struct zh_cli *cli)
 	}
 	if (cli_load_catalog(cli, &cat) != 0)
 		return ZH_EXIT_FAILED;
-	/* A dry run changes nothing: it still recovers an interrupted run when it can. */
-	if ((code = cli_session_open(cli, cli->dry_run ? ZH_SESSION_OPTIONAL : 0, &s)) != 0) {
+	if (sys_env_is_admin(&admin, &err) != 0) {
+		cli_report_error(cli, &err, NULL, NULL);
+		zh_catalog_free(cat);
+		return ZH_EXIT_FAILED;
+	}
+	/*
+	 * A dry run changes nothing: it still recovers an interrupted run when it can. Without
+	 * administrator rights nothing can be changed either: plan, then explain.
+	 */
+	if ((code = cli_session_open(cli, cli->dry_run || !admin ? ZH_SESSION_OPTIONAL : 0, &s)) !=
+		0) {
 		zh_catalog_free(cat);
 		return code;
 	}
@@ -162,6 +172,27 @@ int verb_repair(struct zh_cli *cli)
 		cli_report_error(cli, &err, NULL, NULL);
 		goto out;
 	}
+	if (cli->dry_run) {
+		if (!cli->json)
+			print_plan(cli, &plan);
+		code = ZH_EXIT_OK;
+		goto report;
+	}
+	/* Every step needs administrator rights (the journal itself is in %ProgramData%). */
+	if (!admin && plan.nsteps > 0) {
+		err_printf("zhushou: %s\n",
+			ZH_T(cli, "需要管理员权限才能修复；未做任何更改。",
+				"repair needs administrator rights; nothing was changed."));
+		err_printf("  %s\n",
+			ZH_T(cli, "请以管理员身份运行，或请 IT 推送 zhushou repair --quiet。",
+				"run it as administrator, or have IT push zhushou repair "
+				"--quiet."));
+		err_printf("  %s\n", ZH_T(cli, "需要做的修改：", "What it would change:"));
+		for (size_t i = 0; i < plan.nsteps; i++)
+			err_printf("    %s\n", zh_text_get(&plan.steps[i].what, cli->lang));
+		res.failed = 1;
+		goto report;
+	}
 	if (zh_plan_installs(&plan) && !cli->dry_run) {
 		if (cli_roots_get(&roots, &err) != 0) {
 			cli_report_error(cli, &err, NULL, NULL);
@@ -181,12 +212,6 @@ int verb_repair(struct zh_cli *cli)
 
 		for (i = 0; i < plan.nsteps; i++)
 			plan.steps[i].uninstall.timeout_ms = cli->timeout_ms;
-	}
-	if (cli->dry_run) {
-		if (!cli->json)
-			print_plan(cli, &plan);
-		code = ZH_EXIT_OK;
-		goto report;
 	}
 	if (plan.nsteps > 0) {
 		if ((rc = zh_txn_begin(s.db, "repair", &t, &err)) != 0) {

@@ -8,6 +8,7 @@
 #include "check.h"
 #include "certpem.h"
 #include "../sys/certstore.h"
+#include "../sys/env.h"
 #include "buf.h"
 #include "db.h"
 #include "fileutil.h"
@@ -30,6 +31,7 @@ const char *const zh_probe_names[] = {
 	"reboot_pending",
 	"hosts",
 	"components",
+	"admin",
 	NULL,
 };
 
@@ -566,10 +568,24 @@ static int verdict_comps(const struct zh_check_report *rep, enum zh_status *st, 
 	return rc;
 }
 
+static int verdict_admin(const struct zh_check_report *rep, enum zh_status *st, struct detail *d,
+	struct zh_err *err)
+{
+	if (rep->admin) {
+		*st = ZH_ST_OK;
+		return two(d, err, "以管理员身份运行", "running with administrator rights");
+	}
+	*st = problem(rep, "admin");
+	return two(d, err,
+		"没有管理员权限：卸载旧控件、安装证书和控件、修改本机设置都需要管理员权限",
+		"no administrator rights: removing old controls, installing certificates and "
+		"controls and changing machine settings all need them");
+}
+
 typedef int (*verdict_fn)(const struct zh_check_report *, enum zh_status *, struct detail *,
 	struct zh_err *);
 
-enum fact { FACT_ARP, FACT_INET, FACT_CERTS, FACT_ENV, FACT_HOSTS, FACT_COMPS };
+enum fact { FACT_ARP, FACT_INET, FACT_CERTS, FACT_ENV, FACT_HOSTS, FACT_COMPS, FACT_ADMIN };
 
 static const struct {
 	const char *probe;
@@ -588,6 +604,7 @@ static const struct {
 	{"reboot_pending", FACT_ENV, verdict_reboot},
 	{"hosts", FACT_HOSTS, verdict_hosts},
 	{"components", FACT_COMPS, verdict_comps},
+	{"admin", FACT_ADMIN, verdict_admin},
 };
 
 /* Gather a fact once; a probe error is recorded in *perr and is not fatal. */
@@ -627,6 +644,14 @@ static int gather(struct zh_check_report *rep, enum fact f, struct zh_err *perr,
 			rep->have_env = rc == 0 ? 1 : -rc;
 		}
 		*ret_ok = rep->have_env == 1;
+	} else if (f == FACT_ADMIN) {
+		if (!rep->have_admin) {
+			rc = sys_env_is_admin(&rep->admin, perr);
+			if (rc == ZH_ENOMEM)
+				return rc;
+			rep->have_admin = rc == 0 ? 1 : -rc;
+		}
+		*ret_ok = rep->have_admin == 1;
 	} else if (f == FACT_COMPS) {
 		if (!rep->have_comps) {
 			rc = probe_comps(rep, perr);
@@ -673,6 +698,7 @@ static int run_one(struct zh_check_report *rep, struct zh_check_result *r, struc
 			: probes[i].fact == FACT_ENV   ? -rep->have_env
 			: probes[i].fact == FACT_HOSTS ? -rep->have_hosts
 			: probes[i].fact == FACT_COMPS ? -rep->have_comps
+			: probes[i].fact == FACT_ADMIN ? -rep->have_admin
 						       : -rep->have_certs;
 
 		r->status = code == ZH_ENOTSUP ? ZH_ST_SKIP : ZH_ST_ERROR;

@@ -76,6 +76,8 @@ struct zh_check_report {
 	int have_comps;
 	struct zh_comp_state *comps;
 	size_t ncomps;
+	int have_admin;
+	int admin; /* the process has administrator rights */
 };
 
 /* The probe names this build can run, NULL-terminated (for zh_catalog_parse). */

@@ -26,6 +26,13 @@ int sys_env_expand(const char *s, char **ret, struct zh_err *err);
  */
 int sys_env_args(int argc, char **argv, int *ret_argc, char ***ret_argv, struct zh_err *err);
 
+/*
+ * Does this process have administrator rights (Windows: the token is a member of the
+ * Administrators group, so not a UAC-filtered one; posix: root)? Test builds (ZH_FAULTS)
+ * answer no when ZHUSHOU_AS_USER=1, to test what a clerk without rights sees.
+ */
+int sys_env_is_admin(int *ret, struct zh_err *err);
+
 /* Free what sys_env_args returned; NULL is a no-op. */
 void sys_env_args_free(int argc, char **argv);
 

@@ -105,3 +105,32 @@ out:
 	LocalFree(wargv);
 	return rc;
 }
+
+int sys_env_is_admin(int *ret, struct zh_err *err)
+{
+	SID_IDENTIFIER_AUTHORITY nt = SECURITY_NT_AUTHORITY;
+	PSID admins = NULL;
+	BOOL member = FALSE;
+	int rc = 0;
+
+	*ret = 0;
+#ifdef ZH_FAULTS
+	{
+		char *v = NULL;
+		int as_user = sys_env_get("ZHUSHOU_AS_USER", &v, NULL) == 0 && strcmp(v, "1") == 0;
+
+		free(v);
+		if (as_user)
+			return 0;
+	}
+#endif
+	if (!AllocateAndInitializeSid(&nt, 2, SECURITY_BUILTIN_DOMAIN_RID, DOMAIN_ALIAS_RID_ADMINS,
+		    0, 0, 0, 0, 0, 0, &admins))
+		return win_err(err, GetLastError(), "cannot make the SID of", "Administrators");
+	if (!CheckTokenMembership(NULL, admins, &member))
+		rc = win_err(err, GetLastError(), "cannot check the membership of",
+			"Administrators");
+	FreeSid(admins);
+	*ret = rc == 0 && member;
+	return rc;
+}
