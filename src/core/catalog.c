@@ -214,6 +214,42 @@ static int parse_components(struct ctx *c, const cJSON *root, struct zh_catalog 
 	return 0;
 }
 
+static int parse_antivirus(struct ctx *c, const cJSON *root, struct zh_catalog *cat)
+{
+	const cJSON *a, *e;
+	const char *p;
+	int rc, i = 0;
+
+	a = get_array(c, root, "antivirus", &rc);
+	if (a == NULL)
+		return rc;
+	cat->antivirus = zh_calloc((size_t)cJSON_GetArraySize(a) + 1, sizeof(*cat->antivirus));
+	if (cat->antivirus == NULL)
+		return zh_err_set(c->err, ZH_ENOMEM, "cannot load catalog");
+	cJSON_ArrayForEach(e, a)
+	{
+		struct zh_av_def *d = &cat->antivirus[cat->nantivirus];
+
+		set_path(c, "antivirus", i++);
+		if (!cJSON_IsObject(e))
+			return bad(c, "", "must be an object");
+		cat->nantivirus++;
+		if ((rc = get_str(c, e, "service", 1, &d->service)) != 0 ||
+			(rc = get_text(c, e, "name", &d->name)) != 0)
+			return rc;
+		/* A service name becomes a registry key name: one plain component. */
+		for (p = d->service; *p != '\0'; p++)
+			if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+				    (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' ||
+				    *p == '.'))
+				return bad(c, "service",
+					"must be a service name (letters, digits, _ - .)");
+		if (strlen(d->service) > 256)
+			return bad(c, "service", "too long");
+	}
+	return 0;
+}
+
 static int parse_sites(struct ctx *c, const cJSON *root, struct zh_catalog *cat)
 {
 	const cJSON *a, *e;
@@ -546,6 +582,7 @@ int zh_catalog_parse(const char *json, size_t len, const char *const *known_prob
 	c.path[0] = '\0';
 	if ((rc = parse_legacy(&c, root, cat)) != 0 ||
 		(rc = parse_components(&c, root, cat)) != 0 ||
+		(rc = parse_antivirus(&c, root, cat)) != 0 ||
 		(rc = parse_sites(&c, root, cat)) != 0 || (rc = parse_bypass(&c, root, cat)) != 0 ||
 		(rc = parse_certs(&c, root, cat)) != 0 || (rc = parse_hosts(&c, root, cat)) != 0 ||
 		(rc = parse_environment(&c, root, cat)) != 0 ||
@@ -590,6 +627,11 @@ void zh_catalog_free(struct zh_catalog *cat)
 		text_release(&cat->components[i].name);
 	}
 	zh_free(cat->components);
+	for (i = 0; i < cat->nantivirus; i++) {
+		zh_free(cat->antivirus[i].service);
+		text_release(&cat->antivirus[i].name);
+	}
+	zh_free(cat->antivirus);
 	for (i = 0; i < cat->nsites; i++) {
 		zh_free(cat->sites[i].domain);
 		zh_free(cat->sites[i].scheme);

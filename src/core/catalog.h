@@ -43,6 +43,12 @@ struct zh_legacy_def {
 
 #define ZH_MAX_OWNS 16
 
+/* Security software known to block installers: found by its Windows service. */
+struct zh_av_def {
+	char *service; /* HKLM\SYSTEM\CurrentControlSet\Services\<service> */
+	struct zh_text name;
+};
+
 /* A current component the profile wants installed (from a signed pack: install.h). */
 struct zh_component_def {
 	char *id; /* the bundle's component id */
@@ -94,6 +100,8 @@ struct zh_catalog {
 	size_t nlegacy;
 	struct zh_component_def *components;
 	size_t ncomponents;
+	struct zh_av_def *antivirus;
+	size_t nantivirus;
 	struct zh_site_def *sites;
 	size_t nsites;
 	struct zh_cert_def *certs;

@@ -3,6 +3,7 @@
  * The check runner and its probes' verdicts. Facts are gathered once (one registry scan per
  * area) and shared: several checks may read the same scan.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "check.h"
@@ -13,6 +14,7 @@
 #include "db.h"
 #include "fileutil.h"
 #include "sign.h"
+#include "regread.h"
 #include "mem.h"
 #include "banned.h"
 
@@ -32,6 +34,7 @@ const char *const zh_probe_names[] = {
 	"hosts",
 	"components",
 	"admin",
+	"antivirus",
 	NULL,
 };
 
@@ -568,6 +571,59 @@ static int verdict_comps(const struct zh_check_report *rep, enum zh_status *st, 
 	return rc;
 }
 
+/* Each catalog antivirus whose service is installed and not disabled (Start 4). */
+static int probe_av(struct zh_check_report *rep, struct zh_err *err)
+{
+	const struct zh_catalog *cat = rep->cat;
+	size_t i;
+	int rc = 0;
+
+	rep->av_present = zh_calloc(cat->nantivirus + 1, 1);
+	if (rep->av_present == NULL)
+		return zh_err_set(err, ZH_ENOMEM, "cannot check security software");
+	for (i = 0; i < cat->nantivirus && rc == 0; i++) {
+		char path[320];
+		uint32_t start = 0;
+		size_t odd = 0;
+		int found = 0;
+
+		(void)snprintf(path, sizeof(path), "SYSTEM\\CurrentControlSet\\Services\\%s",
+			cat->antivirus[i].service);
+		rc = zh_regread_dword(SYS_REG_HKLM, path, "Start", &start, &found, &odd, err);
+		if (rc == ZH_ENOENT) {
+			zh_err_init(err);
+			rc = 0;
+		}
+		rep->av_present[i] = rc == 0 && found && start != 4;
+	}
+	return rc;
+}
+
+static int verdict_av(const struct zh_check_report *rep, enum zh_status *st, struct detail *d,
+	struct zh_err *err)
+{
+	const struct zh_catalog *cat = rep->cat;
+	size_t i, n = 0;
+	int rc = 0;
+
+	for (i = 0; i < cat->nantivirus && rc == 0; i++) {
+		if (!rep->av_present[i])
+			continue;
+		rc = zh_buf_printf(&d->zh, err, "%s%s", n > 0 ? "、" : "发现会拦截安装的安全软件：",
+			cat->antivirus[i].name.zh);
+		if (rc == 0)
+			rc = zh_buf_printf(&d->en, err, "%s%s",
+				n > 0 ? ", " : "security software that blocks installers: ",
+				cat->antivirus[i].name.en);
+		n++;
+	}
+	if (rc == 0 && n == 0)
+		rc = two(d, err, "未发现已知会拦截修复的安全软件",
+			"no security software known to block repair");
+	*st = n == 0 ? ZH_ST_OK : problem(rep, "antivirus");
+	return rc;
+}
+
 static int verdict_admin(const struct zh_check_report *rep, enum zh_status *st, struct detail *d,
 	struct zh_err *err)
 {
@@ -585,7 +641,16 @@ static int verdict_admin(const struct zh_check_report *rep, enum zh_status *st, 
 typedef int (*verdict_fn)(const struct zh_check_report *, enum zh_status *, struct detail *,
 	struct zh_err *);
 
-enum fact { FACT_ARP, FACT_INET, FACT_CERTS, FACT_ENV, FACT_HOSTS, FACT_COMPS, FACT_ADMIN };
+enum fact {
+	FACT_ARP,
+	FACT_INET,
+	FACT_CERTS,
+	FACT_ENV,
+	FACT_HOSTS,
+	FACT_COMPS,
+	FACT_ADMIN,
+	FACT_AV,
+};
 
 static const struct {
 	const char *probe;
@@ -605,6 +670,7 @@ static const struct {
 	{"hosts", FACT_HOSTS, verdict_hosts},
 	{"components", FACT_COMPS, verdict_comps},
 	{"admin", FACT_ADMIN, verdict_admin},
+	{"antivirus", FACT_AV, verdict_av},
 };
 
 /* Gather a fact once; a probe error is recorded in *perr and is not fatal. */
@@ -644,6 +710,14 @@ static int gather(struct zh_check_report *rep, enum fact f, struct zh_err *perr,
 			rep->have_env = rc == 0 ? 1 : -rc;
 		}
 		*ret_ok = rep->have_env == 1;
+	} else if (f == FACT_AV) {
+		if (!rep->have_av) {
+			rc = probe_av(rep, perr);
+			if (rc == ZH_ENOMEM)
+				return rc;
+			rep->have_av = rc == 0 ? 1 : -rc;
+		}
+		*ret_ok = rep->have_av == 1;
 	} else if (f == FACT_ADMIN) {
 		if (!rep->have_admin) {
 			rc = sys_env_is_admin(&rep->admin, perr);
@@ -699,6 +773,7 @@ static int run_one(struct zh_check_report *rep, struct zh_check_result *r, struc
 			: probes[i].fact == FACT_HOSTS ? -rep->have_hosts
 			: probes[i].fact == FACT_COMPS ? -rep->have_comps
 			: probes[i].fact == FACT_ADMIN ? -rep->have_admin
+			: probes[i].fact == FACT_AV    ? -rep->have_av
 						       : -rep->have_certs;
 
 		r->status = code == ZH_ENOTSUP ? ZH_ST_SKIP : ZH_ST_ERROR;
@@ -770,6 +845,7 @@ void zh_check_report_release(struct zh_check_report *rep)
 	if (rep->have_hosts == 1)
 		zh_hosts_release(&rep->hosts);
 	comps_release(rep);
+	zh_free(rep->av_present);
 	memset(rep, 0, sizeof(*rep));
 }
 

@@ -78,6 +78,8 @@ struct zh_check_report {
 	size_t ncomps;
 	int have_admin;
 	int admin; /* the process has administrator rights */
+	int have_av;
+	unsigned char *av_present; /* per catalog antivirus entry: its service is installed */
 };
 
 /* The probe names this build can run, NULL-terminated (for zh_catalog_parse). */

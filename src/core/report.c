@@ -163,6 +163,30 @@ static int add_comps(cJSON *root, const struct zh_check_report *rep)
 	return 1;
 }
 
+static int add_av(cJSON *root, const struct zh_check_report *rep)
+{
+	cJSON *arr, *o;
+	size_t i;
+
+	if (rep->have_av != 1)
+		return 1;
+	arr = cJSON_AddArrayToObject(root, "antivirus");
+	if (arr == NULL)
+		return 0;
+	for (i = 0; i < rep->cat->nantivirus; i++) {
+		const struct zh_av_def *a = &rep->cat->antivirus[i];
+
+		o = cJSON_CreateObject();
+		if (o == NULL || !cJSON_AddItemToArray(arr, o))
+			return cJSON_Delete(o), 0;
+		if (!add_str(o, "service", a->service) || !add_str(o, "name_zh", a->name.zh) ||
+			!add_str(o, "name_en", a->name.en) ||
+			!cJSON_AddBoolToObject(o, "present", rep->av_present[i]))
+			return 0;
+	}
+	return 1;
+}
+
 static int add_checks(cJSON *root, const struct zh_check_report *rep, const char *lang)
 {
 	cJSON *arr = cJSON_AddArrayToObject(root, "checks"), *sum;
@@ -222,7 +246,7 @@ int zh_report_check_json(const struct zh_check_report *rep, const char *lang,
 		!add_str(root, "lang", lang) ||
 		!cJSON_AddBoolToObject(root, "ok", !zh_check_problems(rep)) ||
 		!add_checks(root, rep, lang) || !add_legacy(root, rep) || !add_inet(root, rep) ||
-		!add_certs(root, rep) || !add_comps(root, rep)) {
+		!add_certs(root, rep) || !add_comps(root, rep) || !add_av(root, rep)) {
 		rc = zh_err_set(err, ZH_ENOMEM, "cannot build JSON report");
 		goto out;
 	}
