@@ -673,76 +673,81 @@ static const struct {
 	{"antivirus", FACT_AV, verdict_av},
 };
 
+static int fact_arp(struct zh_check_report *rep, struct zh_err *err)
+{
+	return zh_arp_find_legacy(rep->cat, &rep->arp, err);
+}
+
+static int fact_inet(struct zh_check_report *rep, struct zh_err *err)
+{
+	return zh_inet_probe(rep->cat, &rep->inet, err);
+}
+
+static int fact_hosts(struct zh_check_report *rep, struct zh_err *err)
+{
+	return zh_hosts_probe(rep->cat, &rep->hosts, err);
+}
+
+static int fact_env(struct zh_check_report *rep, struct zh_err *err)
+{
+	return zh_env_probe(&rep->env, err);
+}
+
+static int fact_admin(struct zh_check_report *rep, struct zh_err *err)
+{
+	return sys_env_is_admin(&rep->admin, err);
+}
+
+/*
+ * Each fact: how to gather it, and where the report keeps whether it was (0: not yet, 1: yes,
+ * -code: the probe failed with code).
+ */
+static int (*const fact_probe[])(struct zh_check_report *, struct zh_err *) = {
+	[FACT_ARP] = fact_arp,
+	[FACT_INET] = fact_inet,
+	[FACT_CERTS] = probe_certs,
+	[FACT_ENV] = fact_env,
+	[FACT_HOSTS] = fact_hosts,
+	[FACT_COMPS] = probe_comps,
+	[FACT_ADMIN] = fact_admin,
+	[FACT_AV] = probe_av,
+};
+
+static int *fact_have(struct zh_check_report *rep, enum fact f)
+{
+	switch (f) {
+	case FACT_ARP:
+		return &rep->have_arp;
+	case FACT_INET:
+		return &rep->have_inet;
+	case FACT_ENV:
+		return &rep->have_env;
+	case FACT_HOSTS:
+		return &rep->have_hosts;
+	case FACT_COMPS:
+		return &rep->have_comps;
+	case FACT_ADMIN:
+		return &rep->have_admin;
+	case FACT_AV:
+		return &rep->have_av;
+	case FACT_CERTS:
+		break;
+	}
+	return &rep->have_certs;
+}
+
 /* Gather a fact once; a probe error is recorded in *perr and is not fatal. */
 static int gather(struct zh_check_report *rep, enum fact f, struct zh_err *perr, int *ret_ok)
 {
-	int rc;
+	int *have = fact_have(rep, f), rc;
 
-	if (f == FACT_ARP) {
-		if (!rep->have_arp) {
-			rc = zh_arp_find_legacy(rep->cat, &rep->arp, perr);
-			if (rc == ZH_ENOMEM)
-				return rc;
-			rep->have_arp = rc == 0 ? 1 : -rc;
-		}
-		*ret_ok = rep->have_arp == 1;
-	} else if (f == FACT_INET) {
-		if (!rep->have_inet) {
-			rc = zh_inet_probe(rep->cat, &rep->inet, perr);
-			if (rc == ZH_ENOMEM)
-				return rc;
-			rep->have_inet = rc == 0 ? 1 : -rc;
-		}
-		*ret_ok = rep->have_inet == 1;
-	} else if (f == FACT_HOSTS) {
-		if (!rep->have_hosts) {
-			rc = zh_hosts_probe(rep->cat, &rep->hosts, perr);
-			if (rc == ZH_ENOMEM)
-				return rc;
-			rep->have_hosts = rc == 0 ? 1 : -rc;
-		}
-		*ret_ok = rep->have_hosts == 1;
-	} else if (f == FACT_ENV) {
-		if (!rep->have_env) {
-			rc = zh_env_probe(&rep->env, perr);
-			if (rc == ZH_ENOMEM)
-				return rc;
-			rep->have_env = rc == 0 ? 1 : -rc;
-		}
-		*ret_ok = rep->have_env == 1;
-	} else if (f == FACT_AV) {
-		if (!rep->have_av) {
-			rc = probe_av(rep, perr);
-			if (rc == ZH_ENOMEM)
-				return rc;
-			rep->have_av = rc == 0 ? 1 : -rc;
-		}
-		*ret_ok = rep->have_av == 1;
-	} else if (f == FACT_ADMIN) {
-		if (!rep->have_admin) {
-			rc = sys_env_is_admin(&rep->admin, perr);
-			if (rc == ZH_ENOMEM)
-				return rc;
-			rep->have_admin = rc == 0 ? 1 : -rc;
-		}
-		*ret_ok = rep->have_admin == 1;
-	} else if (f == FACT_COMPS) {
-		if (!rep->have_comps) {
-			rc = probe_comps(rep, perr);
-			if (rc == ZH_ENOMEM)
-				return rc;
-			rep->have_comps = rc == 0 ? 1 : -rc;
-		}
-		*ret_ok = rep->have_comps == 1;
-	} else {
-		if (!rep->have_certs) {
-			rc = probe_certs(rep, perr);
-			if (rc == ZH_ENOMEM)
-				return rc;
-			rep->have_certs = rc == 0 ? 1 : -rc;
-		}
-		*ret_ok = rep->have_certs == 1;
+	if (!*have) {
+		rc = fact_probe[f](rep, perr);
+		if (rc == ZH_ENOMEM)
+			return rc;
+		*have = rc == 0 ? 1 : -rc;
 	}
+	*ret_ok = *have == 1;
 	return 0;
 }
 
@@ -767,14 +772,7 @@ static int run_one(struct zh_check_report *rep, struct zh_check_result *r, struc
 	}
 	if (!ok) {
 		/* The first probe of a fact recorded why; later checks only know its code. */
-		int code = probes[i].fact == FACT_ARP  ? -rep->have_arp
-			: probes[i].fact == FACT_INET  ? -rep->have_inet
-			: probes[i].fact == FACT_ENV   ? -rep->have_env
-			: probes[i].fact == FACT_HOSTS ? -rep->have_hosts
-			: probes[i].fact == FACT_COMPS ? -rep->have_comps
-			: probes[i].fact == FACT_ADMIN ? -rep->have_admin
-			: probes[i].fact == FACT_AV    ? -rep->have_av
-						       : -rep->have_certs;
+		int code = -*fact_have(rep, probes[i].fact);
 
 		r->status = code == ZH_ENOTSUP ? ZH_ST_SKIP : ZH_ST_ERROR;
 		if (r->err.code == 0)
