@@ -1151,27 +1151,47 @@ int64_t zh_txn_id(const struct zh_txn *t)
 	return t->id;
 }
 
-/* Journal r (the undo record, durable), run it, mark it done (durable). */
-static int run_op(struct zh_txn *t, struct zh_jrec *r, struct zh_err *err)
+/*
+ * Run n prepared entries (kind, target, undo data; seq numbers from t->seq + 1 on) as one
+ * batch: every undo record in one durable write before the first op runs, all marked done in
+ * one more. Undo is correct for an entry whether its op ran or not, so a crash anywhere in the
+ * batch is recovered like one anywhere else.
+ */
+static int run_batch(struct zh_txn *t, struct zh_jrec *recs, size_t n, struct zh_err *err)
 {
-	const struct op *op = find_op(r->kind, err);
-	int rc;
+	int first = t->seq + 1, rc;
+	size_t i;
 
-	if (op == NULL)
-		return err->code;
 	if (t->finished)
 		return zh_err_set(err, ZH_EINVAL, "transaction %lld is finished", (long long)t->id);
-	r->txn = t->id;
-	r->seq = ++t->seq;
-	r->state = ZH_J_PENDING;
-	if ((rc = zh_db_journal_add(t->db, r, err)) != 0)
+	if (n == 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		recs[i].txn = t->id;
+		recs[i].seq = first + (int)i;
+		recs[i].state = ZH_J_PENDING;
+	}
+	if ((rc = zh_db_journal_add_many(t->db, recs, n, err)) != 0)
 		return rc;
-	put_delayed = 0;
-	rc = op->run(t->db, r, err);
-	t->reboot |= put_delayed;
-	if (rc != 0)
-		return rc;
-	return zh_db_journal_mark(t->db, t->id, r->seq, ZH_J_DONE, err);
+	t->seq += (int)n;
+	for (i = 0; i < n; i++) {
+		const struct op *op = find_op(recs[i].kind, err);
+
+		if (op == NULL)
+			return err->code;
+		put_delayed = 0;
+		rc = op->run(t->db, &recs[i], err);
+		t->reboot |= put_delayed;
+		if (rc != 0)
+			return rc;
+	}
+	return zh_db_journal_mark_range(t->db, t->id, first, t->seq, ZH_J_DONE, err);
+}
+
+/* Journal r (the undo record, durable), run it, mark it done (durable): a batch of one. */
+static int run_op(struct zh_txn *t, struct zh_jrec *r, struct zh_err *err)
+{
+	return run_batch(t, r, 1, err);
 }
 
 int zh_txn_reg_set(struct zh_txn *t, enum sys_reg_root root, enum sys_reg_view view,
@@ -1348,43 +1368,6 @@ int zh_txn_file_put(struct zh_txn *t, const char *path, const char *src, struct 
 	if (rc != 0)
 		zh_err_wrap(err, "putting '%s'", path);
 	return rc;
-}
-
-/*
- * Run n prepared entries (kind, target, undo data; seq numbers from t->seq + 1 on) as one
- * batch: every undo record in one durable write before the first op runs, all marked done in
- * one more. Undo is correct for an entry whether its op ran or not, so a crash anywhere in the
- * batch is recovered like one anywhere else.
- */
-static int run_batch(struct zh_txn *t, struct zh_jrec *recs, size_t n, struct zh_err *err)
-{
-	int first = t->seq + 1, rc;
-	size_t i;
-
-	if (t->finished)
-		return zh_err_set(err, ZH_EINVAL, "transaction %lld is finished", (long long)t->id);
-	if (n == 0)
-		return 0;
-	for (i = 0; i < n; i++) {
-		recs[i].txn = t->id;
-		recs[i].seq = first + (int)i;
-		recs[i].state = ZH_J_PENDING;
-	}
-	if ((rc = zh_db_journal_add_many(t->db, recs, n, err)) != 0)
-		return rc;
-	t->seq += (int)n;
-	for (i = 0; i < n; i++) {
-		const struct op *op = find_op(recs[i].kind, err);
-
-		if (op == NULL)
-			return err->code;
-		put_delayed = 0;
-		rc = op->run(t->db, &recs[i], err);
-		t->reboot |= put_delayed;
-		if (rc != 0)
-			return rc;
-	}
-	return zh_db_journal_mark_range(t->db, t->id, first, t->seq, ZH_J_DONE, err);
 }
 
 int zh_txn_file_put_many(struct zh_txn *t, const struct zh_txn_put *puts, size_t n,
