@@ -62,17 +62,37 @@ struct zh_bundle_file {
 enum zh_step_op {
 	ZH_STEP_COPY, /* copy src to dst_root/dst */
 	ZH_STEP_RUN, /* run src with args; the exit code must be in ok_codes */
+	ZH_STEP_REG, /* set registry value root\key\name (type, data or dword) */
+	ZH_STEP_CERT, /* add the DER certificate src to the LocalMachine store */
+	ZH_STEP_SHORTCUT, /* a .lnk at dst below the all-users Start menu programs */
+	ZH_STEP_SERVICE, /* create and start Windows service name */
 };
 
+/*
+ * One install step. String values of reg data, shortcut target, args and service command may
+ * hold ${app}, ${common_files}, ${system} and ${programdata}: the install roots (install.h).
+ */
 struct zh_bundle_step {
 	enum zh_step_op op;
-	char *src; /* a listed payload path */
+	char *src; /* copy, run, cert: a listed payload path */
 	char *dst_root; /* copy: "app", "common_files", "system" or "programdata" */
-	char *dst; /* copy: a safe relative path below the root */
+	char *dst; /* copy, shortcut: a safe relative path below the root */
 	char **args; /* run */
 	size_t nargs;
 	int *ok_codes; /* run; {0} when the manifest lists none */
 	size_t nok;
+	char *root; /* reg: "HKLM" or "HKCU" */
+	char *key; /* reg: key path below root, '\' separated */
+	char *name; /* reg: value name ("" is the default value); service: its name */
+	char *type; /* reg: "sz", "expand_sz" or "dword" */
+	char *data; /* reg: sz / expand_sz data */
+	uint32_t dword; /* reg: dword data */
+	char *store; /* cert: "Root" or "CA" */
+	char *target; /* shortcut: what it starts */
+	char *sargs; /* shortcut: its arguments ("" if none) */
+	char *text; /* shortcut: description; service: display name */
+	char *command; /* service: the command line */
+	int autostart; /* service: 1 "auto" (at boot), 0 "demand" */
 };
 
 struct zh_bundle_manifest {

@@ -14,10 +14,9 @@
 #include "jsonutil.h"
 #include "mem.h"
 #include "safepath.h"
+#include "text.h"
 #include "utc.h"
 #include "banned.h"
-
-static const char *const dst_roots[] = {"app", "common_files", "system", "programdata"};
 
 int zh_bundle_id_valid(const char *s)
 {
@@ -129,89 +128,252 @@ out:
 	return rc;
 }
 
-static int parse_step(struct zh_json_ctx *c, const cJSON *o, const struct zh_bundle_manifest *m,
+/* A listed payload file named by field "src". */
+static int step_src(struct zh_json_ctx *c, const cJSON *o, const struct zh_bundle_manifest *m,
+	struct zh_bundle_step *s)
+{
+	int rc = zh_json_str(c, o, "src", 1, ZH_MAX_PATH_BYTES, &s->src);
+
+	if (rc == 0 && zh_bundle_manifest_find(m, s->src) == NULL)
+		rc = zh_json_field(c, "src", "not a file listed in \"files\"");
+	return rc;
+}
+
+/* One of the words in v (NULL-terminated); *ret its index. */
+static int one_of(struct zh_json_ctx *c, const char *field, const char *s, const char *const *v,
+	const char *why, int *ret)
+{
+	int i;
+
+	for (i = 0; v[i] != NULL; i++)
+		if (strcmp(s, v[i]) == 0) {
+			*ret = i;
+			return 0;
+		}
+	return zh_json_field(c, field, why);
+}
+
+static int parse_copy(struct zh_json_ctx *c, const cJSON *o, const struct zh_bundle_manifest *m,
+	struct zh_bundle_step *s)
+{
+	static const char *const roots[] = {"app", "common_files", "system", "programdata", NULL};
+	int rc, which = 0;
+
+	if ((rc = zh_json_object(c, o, "op", "src", "dst_root", "dst", (const char *)NULL)) != 0 ||
+		(rc = step_src(c, o, m, s)) != 0 ||
+		(rc = zh_json_str(c, o, "dst_root", 1, 32, &s->dst_root)) != 0 ||
+		(rc = zh_json_str(c, o, "dst", 1, ZH_MAX_PATH_BYTES, &s->dst)) != 0 ||
+		(rc = one_of(c, "dst_root", s->dst_root, roots,
+			 "must be \"app\", \"common_files\", \"system\" or \"programdata\"",
+			 &which)) != 0)
+		return rc;
+	if ((rc = zh_safepath_check(s->dst, strlen(s->dst), c->err)) != 0)
+		zh_err_wrap(c->err, "bundle.json field '%s.dst'", c->path);
+	return rc;
+}
+
+static int parse_run(struct zh_json_ctx *c, const cJSON *o, const struct zh_bundle_manifest *m,
 	struct zh_bundle_step *s)
 {
 	const cJSON *a, *e;
-	char *op = NULL;
-	size_t i;
 	int64_t v;
 	int rc;
 
-	if ((rc = zh_json_str(c, o, "op", 1, 16, &op)) != 0 ||
-		(rc = zh_json_str(c, o, "src", 1, ZH_MAX_PATH_BYTES, &s->src)) != 0)
-		goto out;
-	if (zh_bundle_manifest_find(m, s->src) == NULL) {
-		rc = zh_json_field(c, "src", "not a file listed in \"files\"");
-		goto out;
-	}
-	if (strcmp(op, "copy") == 0) {
-		s->op = ZH_STEP_COPY;
-		if ((rc = zh_json_object(c, o, "op", "src", "dst_root", "dst",
-			     (const char *)NULL)) != 0 ||
-			(rc = zh_json_str(c, o, "dst_root", 1, 32, &s->dst_root)) != 0 ||
-			(rc = zh_json_str(c, o, "dst", 1, ZH_MAX_PATH_BYTES, &s->dst)) != 0)
-			goto out;
-		for (i = 0; i < sizeof(dst_roots) / sizeof(dst_roots[0]); i++)
-			if (strcmp(s->dst_root, dst_roots[i]) == 0)
-				break;
-		if (i == sizeof(dst_roots) / sizeof(dst_roots[0])) {
-			rc = zh_json_field(c, "dst_root",
-				"must be \"app\", \"common_files\", \"system\" or \"programdata\"");
-			goto out;
-		}
-		if ((rc = zh_safepath_check(s->dst, strlen(s->dst), c->err)) != 0) {
-			zh_err_wrap(c->err, "bundle.json field '%s.dst'", c->path);
-		}
-		goto out;
-	}
-	if (strcmp(op, "run") != 0) {
-		rc = zh_json_field(c, "op", "must be \"copy\" or \"run\"");
-		goto out;
-	}
-	s->op = ZH_STEP_RUN;
-	if ((rc = zh_json_object(c, o, "op", "src", "args", "ok_codes", (const char *)NULL)) != 0)
-		goto out;
+	if ((rc = zh_json_object(c, o, "op", "src", "args", "ok_codes", (const char *)NULL)) != 0 ||
+		(rc = step_src(c, o, m, s)) != 0)
+		return rc;
 	a = cJSON_GetObjectItemCaseSensitive(o, "args");
 	if (a != NULL) {
-		if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) > ZH_MAX_STEP_ARGS) {
-			rc = zh_json_field(c, "args", "must be an array of at most 32 strings");
-			goto out;
-		}
-		s->args = zh_calloc((size_t)cJSON_GetArraySize(a), sizeof(char *));
-		if (s->args == NULL) {
-			rc = zh_err_set(c->err, ZH_ENOMEM, "cannot load bundle.json");
-			goto out;
-		}
+		if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) > ZH_MAX_STEP_ARGS)
+			return zh_json_field(c, "args", "must be an array of at most 32 strings");
+		s->args = zh_calloc((size_t)cJSON_GetArraySize(a) + 1, sizeof(char *));
+		if (s->args == NULL)
+			return zh_err_set(c->err, ZH_ENOMEM, "cannot load bundle.json");
 		cJSON_ArrayForEach(e, a)
 		{
 			if ((rc = zh_json_str_value(c, e, "args", ZH_MAX_MANIFEST_STRING,
 				     &s->args[s->nargs])) != 0)
-				goto out;
+				return rc;
 			s->nargs++;
 		}
 	}
 	a = cJSON_GetObjectItemCaseSensitive(o, "ok_codes");
 	if (a != NULL &&
-		(!cJSON_IsArray(a) || cJSON_GetArraySize(a) > 16 || cJSON_GetArraySize(a) == 0)) {
-		rc = zh_json_field(c, "ok_codes", "must be an array of 1 to 16 exit codes");
-		goto out;
-	}
+		(!cJSON_IsArray(a) || cJSON_GetArraySize(a) > 16 || cJSON_GetArraySize(a) == 0))
+		return zh_json_field(c, "ok_codes", "must be an array of 1 to 16 exit codes");
 	s->ok_codes = zh_calloc(a == NULL ? 1 : (size_t)cJSON_GetArraySize(a), sizeof(int));
-	if (s->ok_codes == NULL) {
-		rc = zh_err_set(c->err, ZH_ENOMEM, "cannot load bundle.json");
-		goto out;
-	}
+	if (s->ok_codes == NULL)
+		return zh_err_set(c->err, ZH_ENOMEM, "cannot load bundle.json");
 	if (a == NULL) {
 		s->nok = 1;
-		goto out;
+		return 0;
 	}
 	cJSON_ArrayForEach(e, a)
 	{
 		if ((rc = zh_json_int_value(c, e, "ok_codes", -2147483647LL - 1, 2147483647LL,
 			     &v)) != 0)
-			goto out;
+			return rc;
 		s->ok_codes[s->nok++] = (int)v;
+	}
+	return 0;
+}
+
+/* A registry key path: 1..255 bytes, '\' separated, no empty part, no control character. */
+static int key_valid(const char *k)
+{
+	size_t n = strlen(k), i;
+
+	if (n == 0 || n > 255 || k[0] == '\\' || k[n - 1] == '\\')
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)k[i] < 0x20 || (k[i] == '\\' && k[i + 1] == '\\'))
+			return 0;
+	return 1;
+}
+
+static int parse_reg(struct zh_json_ctx *c, const cJSON *o, struct zh_bundle_step *s)
+{
+	static const char *const roots[] = {"HKLM", "HKCU", NULL};
+	static const char *const types[] = {"sz", "expand_sz", "dword", NULL};
+	int rc, which = 0;
+	int64_t v;
+
+	if ((rc = zh_json_object(c, o, "op", "root", "key", "name", "type", "data",
+		     (const char *)NULL)) != 0 ||
+		(rc = zh_json_str(c, o, "root", 1, 8, &s->root)) != 0 ||
+		(rc = one_of(c, "root", s->root, roots, "must be \"HKLM\" or \"HKCU\"", &which)) !=
+			0 ||
+		(rc = zh_json_str(c, o, "key", 1, 255, &s->key)) != 0 ||
+		(rc = zh_json_str(c, o, "name", ZH_JSON_REQUIRED | ZH_JSON_EMPTY, 255, &s->name)) !=
+			0 ||
+		(rc = zh_json_str(c, o, "type", 1, 16, &s->type)) != 0 ||
+		(rc = one_of(c, "type", s->type, types,
+			 "must be \"sz\", \"expand_sz\" or \"dword\"", &which)) != 0)
+		return rc;
+	if (!key_valid(s->key))
+		return zh_json_field(c, "key",
+			"must be a registry key path: parts separated by one '\\', none empty");
+	if (which == 2) {
+		if ((rc = zh_json_int(c, o, "data", 0, 0xffffffffLL, &v)) == 0)
+			s->dword = (uint32_t)v;
+		return rc;
+	}
+	return zh_json_str(c, o, "data", ZH_JSON_REQUIRED | ZH_JSON_EMPTY, ZH_MAX_MANIFEST_STRING,
+		&s->data);
+}
+
+static int parse_cert(struct zh_json_ctx *c, const cJSON *o, const struct zh_bundle_manifest *m,
+	struct zh_bundle_step *s)
+{
+	static const char *const stores[] = {"Root", "CA", NULL};
+	int rc, which = 0;
+
+	if ((rc = zh_json_object(c, o, "op", "src", "store", (const char *)NULL)) != 0 ||
+		(rc = step_src(c, o, m, s)) != 0 ||
+		(rc = zh_json_str(c, o, "store", 1, 8, &s->store)) != 0)
+		return rc;
+	return one_of(c, "store", s->store, stores, "must be \"Root\" or \"CA\"", &which);
+}
+
+static int parse_shortcut(struct zh_json_ctx *c, const cJSON *o, struct zh_bundle_step *s)
+{
+	size_t n;
+	int rc;
+
+	if ((rc = zh_json_object(c, o, "op", "dst", "target", "args", "description",
+		     (const char *)NULL)) != 0 ||
+		(rc = zh_json_str(c, o, "dst", 1, ZH_MAX_PATH_BYTES, &s->dst)) != 0 ||
+		(rc = zh_json_str(c, o, "target", 1, ZH_MAX_MANIFEST_STRING, &s->target)) != 0 ||
+		(rc = zh_json_str(c, o, "args", ZH_JSON_EMPTY, ZH_MAX_MANIFEST_STRING,
+			 &s->sargs)) != 0 ||
+		(rc = zh_json_str(c, o, "description", ZH_JSON_EMPTY, ZH_MAX_MANIFEST_STRING,
+			 &s->text)) != 0)
+		return rc;
+	if ((rc = zh_safepath_check(s->dst, strlen(s->dst), c->err)) != 0) {
+		zh_err_wrap(c->err, "bundle.json field '%s.dst'", c->path);
+		return rc;
+	}
+	n = strlen(s->dst);
+	if (n < 5 || zh_ascii_ieq(s->dst + n - 4, ".lnk") == 0)
+		return zh_json_field(c, "dst", "must name a .lnk file");
+	if (s->target[0] == '\0')
+		return zh_json_field(c, "target", "must not be empty");
+	return 0;
+}
+
+/* A service name: 1..64 of A-Z a-z 0-9 _ . - */
+static int svc_name_valid(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n > 64)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+			    (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '.' ||
+			    s[i] == '_'))
+			return 0;
+	return 1;
+}
+
+static int parse_service(struct zh_json_ctx *c, const cJSON *o, struct zh_bundle_step *s)
+{
+	static const char *const starts[] = {"demand", "auto", NULL};
+	char *start = NULL;
+	int rc;
+
+	if ((rc = zh_json_object(c, o, "op", "name", "display", "command", "start",
+		     (const char *)NULL)) != 0 ||
+		(rc = zh_json_str(c, o, "name", 1, 64, &s->name)) != 0 ||
+		(rc = zh_json_str(c, o, "display", 1, 256, &s->text)) != 0 ||
+		(rc = zh_json_str(c, o, "command", 1, ZH_MAX_MANIFEST_STRING, &s->command)) != 0 ||
+		(rc = zh_json_str(c, o, "start", 1, 16, &start)) != 0 ||
+		(rc = one_of(c, "start", start, starts, "must be \"auto\" or \"demand\"",
+			 &s->autostart)) != 0)
+		goto out;
+	if (!svc_name_valid(s->name))
+		rc = zh_json_field(c, "name", "only A-Z, a-z, 0-9, '.', '_' and '-' (64 at most)");
+	else if (s->command[0] == '\0')
+		rc = zh_json_field(c, "command", "must not be empty");
+out:
+	zh_free(start);
+	return rc;
+}
+
+static int parse_step(struct zh_json_ctx *c, const cJSON *o, const struct zh_bundle_manifest *m,
+	struct zh_bundle_step *s)
+{
+	static const char *const ops[] = {"copy", "run", "reg", "cert", "shortcut", "service",
+		NULL};
+	char *op = NULL;
+	int rc, which = 0;
+
+	if ((rc = zh_json_str(c, o, "op", 1, 16, &op)) != 0 ||
+		(rc = one_of(c, "op", op, ops,
+			 "must be \"copy\", \"run\", \"reg\", \"cert\", \"shortcut\" or "
+			 "\"service\"",
+			 &which)) != 0)
+		goto out;
+	s->op = (enum zh_step_op)which;
+	switch (s->op) {
+	case ZH_STEP_COPY:
+		rc = parse_copy(c, o, m, s);
+		break;
+	case ZH_STEP_RUN:
+		rc = parse_run(c, o, m, s);
+		break;
+	case ZH_STEP_REG:
+		rc = parse_reg(c, o, s);
+		break;
+	case ZH_STEP_CERT:
+		rc = parse_cert(c, o, m, s);
+		break;
+	case ZH_STEP_SHORTCUT:
+		rc = parse_shortcut(c, o, s);
+		break;
+	case ZH_STEP_SERVICE:
+		rc = parse_service(c, o, s);
+		break;
 	}
 out:
 	zh_free(op);
@@ -342,6 +504,16 @@ void zh_bundle_manifest_free(struct zh_bundle_manifest *m)
 			zh_free(m->steps[i].args[j]);
 		zh_free(m->steps[i].args);
 		zh_free(m->steps[i].ok_codes);
+		zh_free(m->steps[i].root);
+		zh_free(m->steps[i].key);
+		zh_free(m->steps[i].name);
+		zh_free(m->steps[i].type);
+		zh_free(m->steps[i].data);
+		zh_free(m->steps[i].store);
+		zh_free(m->steps[i].target);
+		zh_free(m->steps[i].sargs);
+		zh_free(m->steps[i].text);
+		zh_free(m->steps[i].command);
 	}
 	zh_free(m->steps);
 	zh_free(m->id);

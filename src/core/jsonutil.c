@@ -140,15 +140,15 @@ int zh_json_object(struct zh_json_ctx *c, const cJSON *obj, ...)
 	return 0;
 }
 
-int zh_json_str_value(struct zh_json_ctx *c, const cJSON *v, const char *field, size_t max,
-	char **ret)
+static int str_value(struct zh_json_ctx *c, const cJSON *v, const char *field, size_t max,
+	int empty_ok, char **ret)
 {
 	size_t n;
 
 	if (!cJSON_IsString(v) || v->valuestring == NULL)
 		return field_bad(c, field, "must be a string");
 	n = strlen(v->valuestring);
-	if (n == 0)
+	if (n == 0 && !empty_ok)
 		return field_bad(c, field, "must not be empty");
 	if (n > max)
 		return field_bad(c, field, "longer than %zu bytes", max);
@@ -160,15 +160,21 @@ int zh_json_str_value(struct zh_json_ctx *c, const cJSON *v, const char *field, 
 	return 0;
 }
 
-int zh_json_str(struct zh_json_ctx *c, const cJSON *obj, const char *field, int required,
-	size_t max, char **ret)
+int zh_json_str_value(struct zh_json_ctx *c, const cJSON *v, const char *field, size_t max,
+	char **ret)
+{
+	return str_value(c, v, field, max, 0, ret);
+}
+
+int zh_json_str(struct zh_json_ctx *c, const cJSON *obj, const char *field, int flags, size_t max,
+	char **ret)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, field);
 
 	*ret = NULL;
 	if (v == NULL)
-		return required ? field_bad(c, field, "missing") : 0;
-	return zh_json_str_value(c, v, field, max, ret);
+		return flags & ZH_JSON_REQUIRED ? field_bad(c, field, "missing") : 0;
+	return str_value(c, v, field, max, (flags & ZH_JSON_EMPTY) != 0, ret);
 }
 
 int zh_json_int_value(struct zh_json_ctx *c, const cJSON *v, const char *field, int64_t min,

@@ -47,9 +47,15 @@ int zh_json_load(struct zh_json_ctx *c, const char *json, size_t len, size_t max
  */
 int zh_json_object(struct zh_json_ctx *c, const cJSON *obj, ...);
 
-/* A string field (NULL when absent and not required) of at most max bytes; free with zh_free. */
-int zh_json_str(struct zh_json_ctx *c, const cJSON *obj, const char *field, int required,
-	size_t max, char **ret);
+/*
+ * A string field (NULL when absent and not required) of at most max bytes; free with zh_free.
+ * flags: ZH_JSON_REQUIRED (1) and ZH_JSON_EMPTY (may be ""; otherwise an empty string is
+ * refused).
+ */
+#define ZH_JSON_REQUIRED 1
+#define ZH_JSON_EMPTY 2
+int zh_json_str(struct zh_json_ctx *c, const cJSON *obj, const char *field, int flags, size_t max,
+	char **ret);
 int zh_json_str_value(struct zh_json_ctx *c, const cJSON *v, const char *field, size_t max,
 	char **ret);
 

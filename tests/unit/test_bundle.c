@@ -541,6 +541,119 @@ static void t_manifest(void)
 	}
 }
 
+/* The install step kinds beyond copy and run: each accepted, each field's rule refused. */
+static void t_steps(void)
+{
+	static const char head[] =
+		"{\"format\":1,\"id\":\"d\",\"version\":\"1\",\"publisher\":\"p\",\"name\":{\"zh\":"
+		"\"a\",\"en\":\"b\"},\"created\":\"2026-01-01T00:00:00Z\",\"files\":[{\"path\":"
+		"\"r.cer\",\"size\":1,\"sha256\":"
+		"\"0000000000000000000000000000000000000000000000000000000000000000\"}],"
+		"\"install\":[";
+	static const struct {
+		const char *step;
+		int want;
+		const char *msg;
+	} cases[] = {
+		{"{\"op\":\"reg\",\"root\":\"HKLM\",\"key\":\"SOFTWARE\\\\A\\\\B\",\"name\":\"\","
+		 "\"type\":\"sz\",\"data\":\"${app}\\\\x.dll\"}",
+			0, NULL},
+		{"{\"op\":\"reg\",\"root\":\"HKCU\",\"key\":\"S\",\"name\":\"N\",\"type\":"
+		 "\"dword\","
+		 "\"data\":4294967295}",
+			0, NULL},
+		{"{\"op\":\"reg\",\"root\":\"HKCR\",\"key\":\"S\",\"name\":\"\",\"type\":\"sz\","
+		 "\"data\":\"\"}",
+			ZH_EMANIFEST, "install[0].root"},
+		{"{\"op\":\"reg\",\"root\":\"HKLM\",\"key\":\"S\\\\\\\\T\",\"name\":\"\","
+		 "\"type\":\"sz\",\"data\":\"\"}",
+			ZH_EMANIFEST, "install[0].key"},
+		{"{\"op\":\"reg\",\"root\":\"HKLM\",\"key\":\"\\\\S\",\"name\":\"\",\"type\":"
+		 "\"sz\","
+		 "\"data\":\"\"}",
+			ZH_EMANIFEST, "install[0].key"},
+		{"{\"op\":\"reg\",\"root\":\"HKLM\",\"key\":\"S\",\"name\":\"\",\"type\":"
+		 "\"binary\","
+		 "\"data\":\"\"}",
+			ZH_EMANIFEST, "install[0].type"},
+		{"{\"op\":\"reg\",\"root\":\"HKLM\",\"key\":\"S\",\"name\":\"\",\"type\":\"dword\","
+		 "\"data\":4294967296}",
+			ZH_EMANIFEST, "install[0].data"},
+		{"{\"op\":\"reg\",\"root\":\"HKLM\",\"key\":\"S\",\"name\":\"\",\"type\":\"sz\","
+		 "\"data\":1}",
+			ZH_EMANIFEST, "install[0].data"},
+		{"{\"op\":\"reg\",\"root\":\"HKLM\",\"key\":\"S\",\"name\":\"\",\"type\":\"sz\"}",
+			ZH_EMANIFEST, "install[0].data"},
+		{"{\"op\":\"cert\",\"src\":\"r.cer\",\"store\":\"Root\"}", 0, NULL},
+		{"{\"op\":\"cert\",\"src\":\"other.cer\",\"store\":\"Root\"}", ZH_EMANIFEST,
+			"install[0].src"},
+		{"{\"op\":\"cert\",\"src\":\"r.cer\",\"store\":\"My\"}", ZH_EMANIFEST,
+			"install[0].store"},
+		{"{\"op\":\"shortcut\",\"dst\":\"Vendor/Tool.lnk\",\"target\":\"${app}\\\\t.exe\"}",
+			0, NULL},
+		{"{\"op\":\"shortcut\",\"dst\":\"../Tool.lnk\",\"target\":\"t.exe\"}", ZH_EUNSAFE,
+			"'..'"},
+		{"{\"op\":\"shortcut\",\"dst\":\"Vendor/Tool.exe\",\"target\":\"t.exe\"}",
+			ZH_EMANIFEST, "install[0].dst"},
+		{"{\"op\":\"shortcut\",\"dst\":\"Tool.lnk\",\"target\":\"\"}", ZH_EMANIFEST,
+			"install[0].target"},
+		{"{\"op\":\"service\",\"name\":\"CjSvc\",\"display\":\"d\",\"command\":\"\\\"${app}"
+		 "\\\\s.exe\\\"\",\"start\":\"auto\"}",
+			0, NULL},
+		{"{\"op\":\"service\",\"name\":\"Cj Svc\",\"display\":\"d\",\"command\":\"s.exe\","
+		 "\"start\":\"auto\"}",
+			ZH_EMANIFEST, "install[0].name"},
+		{"{\"op\":\"service\",\"name\":\"CjSvc\",\"display\":\"d\",\"command\":\"s.exe\","
+		 "\"start\":\"boot\"}",
+			ZH_EMANIFEST, "install[0].start"},
+		{"{\"op\":\"service\",\"name\":\"CjSvc\",\"display\":\"d\",\"command\":\"s.exe\","
+		 "\"start\":\"auto\",\"user\":\"x\"}",
+			ZH_EMANIFEST, "unknown field"},
+		{"{\"op\":\"format\",\"src\":\"r.cer\"}", ZH_EMANIFEST, "install[0].op"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct zh_bundle_manifest *m = NULL;
+		struct zh_err err;
+		char json[2048];
+		int rc;
+
+		zh_err_init(&err);
+		(void)snprintf(json, sizeof(json), "%s%s]}", head, cases[i].step);
+		rc = zh_bundle_manifest_parse(json, strlen(json), &m, &err);
+		if (rc != cases[i].want ||
+			(cases[i].msg != NULL && strstr(err.msg, cases[i].msg) == NULL)) {
+			fprintf(stderr, "step case %zu: got %s '%s', want %s '%s'\n", i,
+				zh_err_name(rc), err.msg, zh_err_name(cases[i].want),
+				cases[i].msg ? cases[i].msg : "");
+			zh_test_failed = 1;
+		}
+		zh_bundle_manifest_free(m);
+	}
+	/* What the accepted ones hold. */
+	{
+		struct zh_bundle_manifest *m = NULL;
+		struct zh_err err;
+		char json[2048];
+
+		(void)snprintf(json, sizeof(json), "%s%s,%s]}", head, cases[1].step,
+			cases[16].step);
+		T_EQ_INT(zh_bundle_manifest_parse(json, strlen(json), &m, &err), 0);
+		if (m != NULL) {
+			T_EQ_INT(m->steps[0].op, ZH_STEP_REG);
+			T_EQ_STR(m->steps[0].root, "HKCU");
+			T_EQ_STR(m->steps[0].type, "dword");
+			T_EQ_INT(m->steps[0].dword, 4294967295u);
+			T_EQ_INT(m->steps[1].op, ZH_STEP_SERVICE);
+			T_EQ_STR(m->steps[1].name, "CjSvc");
+			T_EQ_STR(m->steps[1].command, "\"${app}\\s.exe\"");
+			T_EQ_INT(m->steps[1].autostart, 1);
+		}
+		zh_bundle_manifest_free(m);
+	}
+}
+
 /* Every allocation and every sys call failing in turn: a clean error, staging gone. */
 static void t_faults(void)
 {
@@ -599,4 +712,5 @@ static void t_faults(void)
 
 ZH_TESTS(ZH_TEST_ENTRY(t_good), ZH_TEST_ENTRY(t_entries), ZH_TEST_ENTRY(t_listing),
 	ZH_TEST_ENTRY(t_signatures), ZH_TEST_ENTRY(t_bomb), ZH_TEST_ENTRY(t_large),
-	ZH_TEST_ENTRY(t_long_path), ZH_TEST_ENTRY(t_manifest), ZH_TEST_ENTRY(t_faults))
+	ZH_TEST_ENTRY(t_long_path), ZH_TEST_ENTRY(t_manifest), ZH_TEST_ENTRY(t_steps),
+	ZH_TEST_ENTRY(t_faults))
