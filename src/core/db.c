@@ -119,6 +119,8 @@ static const char *const migrations[] = {
 	"CREATE TABLE owned_cert ("
 	" store TEXT NOT NULL, sha1 TEXT NOT NULL, component TEXT NOT NULL,"
 	" PRIMARY KEY (store, sha1));",
+	/* 1 -> 2 */
+	"CREATE TABLE owned_svc (name TEXT PRIMARY KEY, component TEXT NOT NULL);",
 };
 
 static int migrate(struct zh_db *db, struct zh_err *err)
@@ -641,6 +643,9 @@ void zh_db_component_release(struct zh_db_component *c)
 	}
 	zh_free(c->regs);
 	zh_free(c->certs);
+	for (i = 0; i < c->nsvcs; i++)
+		zh_free(c->svcs[i]);
+	zh_free(c->svcs);
 	zh_free(c->id);
 	zh_free(c->version);
 	memset(c, 0, sizeof(*c));
@@ -718,6 +723,35 @@ out:
 	return rc;
 }
 
+static int read_svcs(struct zh_db *db, struct zh_db_component *c, struct zh_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = prepare(db, "SELECT name FROM owned_svc WHERE component = ?1 ORDER BY name", &st,
+		     err)) != 0)
+		return rc;
+	sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char **v = zh_realloc(c->svcs, (c->nsvcs + 1) * sizeof(*v));
+
+		if (v == NULL) {
+			rc = zh_err_set(err, ZH_ENOMEM, "out of memory");
+			goto out;
+		}
+		c->svcs = v;
+		if ((v[c->nsvcs] = zh_strdup((const char *)sqlite3_column_text(st, 0))) == NULL) {
+			rc = zh_err_set(err, ZH_ENOMEM, "out of memory");
+			goto out;
+		}
+		c->nsvcs++;
+	}
+	rc = rc == SQLITE_DONE ? 0 : db_error(db, err, rc, "reading owned services");
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int zh_db_component_get(struct zh_db *db, const char *id, struct zh_db_component *ret,
 	struct zh_err *err)
 {
@@ -790,7 +824,8 @@ int zh_db_component_get(struct zh_db *db, const char *id, struct zh_db_component
 	}
 	sqlite3_finalize(st);
 	st = NULL;
-	if ((rc = read_regs(db, ret, err)) != 0 || (rc = read_certs(db, ret, err)) != 0)
+	if ((rc = read_regs(db, ret, err)) != 0 || (rc = read_certs(db, ret, err)) != 0 ||
+		(rc = read_svcs(db, ret, err)) != 0)
 		goto fail;
 	return 0;
 fail:
@@ -805,6 +840,7 @@ static int component_drop(struct zh_db *db, const char *id, struct zh_err *err)
 		"DELETE FROM owned_file WHERE component = ?1",
 		"DELETE FROM owned_reg WHERE component = ?1",
 		"DELETE FROM owned_cert WHERE component = ?1",
+		"DELETE FROM owned_svc WHERE component = ?1",
 		"DELETE FROM component WHERE id = ?1",
 	};
 	sqlite3_stmt *st = NULL;
@@ -897,6 +933,18 @@ int zh_db_component_put(struct zh_db *db, const struct zh_db_component *c, struc
 		sqlite3_bind_text(st, 1, c->certs[i].store, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, c->certs[i].sha1, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 3, c->id, -1, SQLITE_STATIC);
+		rc = step_done(db, st, err);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != 0 ||
+		(rc = prepare(db, "INSERT INTO owned_svc (name, component) VALUES (?1, ?2)", &st,
+			 err)) != 0)
+		goto out;
+	for (i = 0; i < c->nsvcs && rc == 0; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, c->svcs[i], -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, c->id, -1, SQLITE_STATIC);
 		rc = step_done(db, st, err);
 	}
 out:

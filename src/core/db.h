@@ -20,7 +20,7 @@
 
 #include "err.h"
 
-#define ZH_DB_SCHEMA_VERSION 1
+#define ZH_DB_SCHEMA_VERSION 2
 #define ZH_DB_FILE "zhushou.db"
 #define ZH_MAX_DB_BLOB (16 * 1024 * 1024)
 
@@ -181,6 +181,8 @@ struct zh_db_component {
 	size_t nregs;
 	struct zh_db_cert *certs;
 	size_t ncerts;
+	char **svcs; /* Windows services it installed, by name */
+	size_t nsvcs;
 };
 
 /* The component id, or ZH_ENOENT. *ret is released with zh_db_component_release. */

@@ -32,6 +32,7 @@
 #include "sign.h"
 #include "../sys/fault.h"
 #include "../sys/fs.h"
+#include "../sys/svc.h"
 #include "banned.h"
 
 struct zh_txn {
@@ -851,6 +852,11 @@ static int cmp_cert(const void *a, const void *b)
 	return d != 0 ? d : strcmp(x->sha1, y->sha1);
 }
 
+static int cmp_svc(const void *a, const void *b)
+{
+	return strcmp(**(char *const *const *)a, **(char *const *const *)b);
+}
+
 /* Pointers to n items of size sz at base, sorted by cmp (NULL when out of memory). */
 static const void **sorted(const void *base, size_t n, size_t sz,
 	int (*cmp)(const void *, const void *))
@@ -872,13 +878,15 @@ static int comp_encode(const struct zh_db_component *c, struct zh_buf *b, struct
 	const void **f = sorted(c->files, c->nfiles, sizeof(*c->files), cmp_file_path);
 	const void **g = sorted(c->regs, c->nregs, sizeof(*c->regs), cmp_reg);
 	const void **h = sorted(c->certs, c->ncerts, sizeof(*c->certs), cmp_cert);
+	const void **k = sorted(c->svcs, c->nsvcs, sizeof(*c->svcs), cmp_svc);
 	char num[32];
 	size_t i;
 	int rc = 0;
 
-	if (f == NULL || g == NULL || h == NULL)
+	if (f == NULL || g == NULL || h == NULL || k == NULL)
 		rc = zh_err_set(err, ZH_ENOMEM, "cannot record component '%s'", c->id);
-	if (rc == 0 && (rc = zh_buf_add_u32(b, 2, err)) == 0 &&
+	/* Format 3 adds services; a record without any stays format 2, byte for byte. */
+	if (rc == 0 && (rc = zh_buf_add_u32(b, c->nsvcs > 0 ? 3 : 2, err)) == 0 &&
 		(rc = zh_buf_adds_lp(b, c->version, err)) == 0)
 		rc = zh_buf_add_u32(b, (uint32_t)c->nfiles, err);
 	for (i = 0; i < c->nfiles && rc == 0; i++) {
@@ -907,9 +915,14 @@ static int comp_encode(const struct zh_db_component *c, struct zh_buf *b, struct
 		if ((rc = zh_buf_adds_lp(b, x->store, err)) == 0)
 			rc = zh_buf_adds_lp(b, x->sha1, err);
 	}
+	if (rc == 0 && c->nsvcs > 0)
+		rc = zh_buf_add_u32(b, (uint32_t)c->nsvcs, err);
+	for (i = 0; i < c->nsvcs && rc == 0; i++)
+		rc = zh_buf_adds_lp(b, *(char *const *)k[i], err);
 	zh_free(f);
 	zh_free(g);
 	zh_free(h);
+	zh_free(k);
 	return rc;
 }
 
@@ -932,8 +945,8 @@ static int comp_decode(const char *id, const void *data, size_t len, int64_t txn
 	c->txn = txn;
 	if ((c->id = zh_strdup(id)) == NULL)
 		return zh_err_set(err, ZH_ENOMEM, "cannot read the record of '%s'", id);
-	if (zh_read_u32(&rd, &fmt) != 0 || fmt != 2 || (c->version = lp_dup(&rd)) == NULL ||
-		zh_read_u32(&rd, &n) != 0 || n > rd.n / 12)
+	if (zh_read_u32(&rd, &fmt) != 0 || (fmt != 2 && fmt != 3) ||
+		(c->version = lp_dup(&rd)) == NULL || zh_read_u32(&rd, &n) != 0 || n > rd.n / 12)
 		goto bad;
 	if (n > 0 && (c->files = zh_calloc(n, sizeof(*c->files))) == NULL)
 		goto nomem;
@@ -985,6 +998,17 @@ static int comp_decode(const char *id, const void *data, size_t len, int64_t txn
 			goto bad;
 		memcpy(x->sha1, p, 40);
 		x->sha1[40] = '\0';
+	}
+	if (fmt == 3) {
+		if (zh_read_u32(&rd, &n) != 0 || n == 0 || n > rd.n / 4)
+			goto bad;
+		if ((c->svcs = zh_calloc(n, sizeof(*c->svcs))) == NULL)
+			goto nomem;
+		for (i = 0; i < n; i++) {
+			c->nsvcs++;
+			if ((c->svcs[i] = lp_dup(&rd)) == NULL)
+				goto bad;
+		}
 	}
 	if (rd.n == 0)
 		return 0;
@@ -1051,6 +1075,147 @@ static int db_comp_intact(struct zh_db *db, const struct zh_jrec *r, struct zh_e
 	return rc;
 }
 
+/*
+ * Service entries: target is the service name. svc.create holds the configuration in new_data
+ * ("<display>\0<command>", new_type 1 for auto start), svc.delete the old one in old_data and
+ * old_type. svc.start and svc.stop wait for the service to get there (ZH_SVC_WAIT_MS).
+ */
+#define ZH_SVC_WAIT_MS 30000
+
+static int svc_config(const void *data, size_t len, int autostart, struct sys_svc_config *cfg,
+	struct zh_err *err)
+{
+	const char *p = data, *nul = data != NULL ? memchr(p, '\0', len) : NULL;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (nul == NULL)
+		return zh_err_set(err, ZH_EPARSE, "the journal's service record is damaged");
+	cfg->display = zh_strdup(p);
+	cfg->command = zh_strndup(nul + 1, len - (size_t)(nul + 1 - p));
+	cfg->autostart = autostart;
+	if (cfg->display == NULL || cfg->command == NULL) {
+		zh_free(cfg->display);
+		zh_free(cfg->command);
+		return zh_err_set(err, ZH_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+static void svc_config_free(struct sys_svc_config *cfg)
+{
+	zh_free(cfg->display);
+	zh_free(cfg->command);
+}
+
+/* Create the service as data says; one that is there with that command already is fine. */
+static int svc_make(const char *name, const void *data, size_t len, int autostart,
+	struct zh_err *err)
+{
+	struct sys_svc_config want, have;
+	int rc = svc_config(data, len, autostart, &want, err), exists = 0, running;
+
+	if (rc != 0)
+		return rc;
+	rc = sys_svc_create(name, &want, err);
+	if (rc == ZH_EEXIST) {
+		zh_err_init(err);
+		if ((rc = sys_svc_query(name, &exists, &running, &have, err)) == 0) {
+			if (!exists || strcmp(have.command, want.command) != 0)
+				rc = zh_err_set(err, ZH_EEXIST,
+					"service '%s' exists and runs something else", name);
+			sys_svc_config_release(&have);
+		}
+	}
+	svc_config_free(&want);
+	return rc;
+}
+
+/* Stop and delete the service (absent is fine). */
+static int svc_drop(const char *name, struct zh_err *err)
+{
+	int rc = sys_svc_stop(name, ZH_SVC_WAIT_MS, err);
+
+	if (rc == 0 && (rc = sys_svc_delete(name, err)) == ZH_ENOENT) {
+		zh_err_init(err);
+		rc = 0;
+	}
+	return rc;
+}
+
+/* 0 if the service is there (want 1) or gone (want 0), ZH_ECHANGED if not. */
+static int svc_is(const char *name, int want, struct zh_err *err)
+{
+	int exists = 0, running, rc = sys_svc_query(name, &exists, &running, NULL, err);
+
+	if (rc == 0 && exists != want)
+		rc = zh_err_set(err, ZH_ECHANGED, "service '%s' has been %s since", name,
+			want ? "deleted" : "created again");
+	return rc;
+}
+
+static int svc_create_run(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
+{
+	return svc_make(r->target, r->new_data, r->new_len, r->new_type, err);
+}
+
+static int svc_create_undo(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
+{
+	return svc_drop(r->target, err);
+}
+
+static int svc_create_intact(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
+{
+	return svc_is(r->target, 1, err);
+}
+
+static int svc_delete_run(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
+{
+	return svc_drop(r->target, err);
+}
+
+static int svc_delete_undo(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
+{
+	return svc_make(r->target, r->old_data, r->old_len, r->old_type, err);
+}
+
+static int svc_delete_intact(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
+{
+	return svc_is(r->target, 0, err);
+}
+
+static int svc_start_run(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
+{
+	return sys_svc_start(r->target, ZH_SVC_WAIT_MS, err);
+}
+
+static int svc_start_undo(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
+{
+	return sys_svc_stop(r->target, ZH_SVC_WAIT_MS, err);
+}
+
+static int svc_start_intact(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
+{
+	return svc_is(r->target, 1, err);
+}
+
+/* Stopping is undone by starting again: the entry says whether it was running. */
+static int svc_stop_undo(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
+{
+	int exists = 0, running, rc;
+
+	if (!r->old_state)
+		return 0;
+	/* The service's own undo (svc.delete) runs first when the service was deleted too. */
+	if ((rc = sys_svc_query(r->target, &exists, &running, NULL, err)) != 0 || !exists)
+		return rc;
+	return sys_svc_start(r->target, ZH_SVC_WAIT_MS, err);
+}
+
+static int svc_stop_run(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
+{
+	return sys_svc_stop(r->target, ZH_SVC_WAIT_MS, err);
+}
+
 static int meta_put(struct zh_db *db, const char *key, const void *v, size_t len,
 	struct zh_err *err)
 {
@@ -1109,6 +1274,10 @@ static const struct op ops[] = {
 	{"cert.del", cert_del_run, cert_del_undo, cert_del_intact},
 	{"db.comp", db_comp_run, db_comp_undo, db_comp_intact},
 	{"db.meta", db_meta_run, db_meta_undo, db_meta_intact},
+	{"svc.create", svc_create_run, svc_create_undo, svc_create_intact},
+	{"svc.delete", svc_delete_run, svc_delete_undo, svc_delete_intact},
+	{"svc.start", svc_start_run, svc_start_undo, svc_start_intact},
+	{"svc.stop", svc_stop_run, svc_stop_undo, svc_start_intact},
 };
 
 static const struct op *find_op(const char *kind, struct zh_err *err)
@@ -1703,6 +1872,138 @@ out:
 	return rc;
 }
 
+int zh_txn_cert_remove(struct zh_txn *t, const char *store, const uint8_t sha1[20],
+	struct zh_err *err)
+{
+	char target[64];
+	struct zh_jrec r;
+	void *der = NULL;
+	size_t len = 0, i;
+	int rc;
+
+	if (strlen(store) > 8)
+		return zh_err_set(err, ZH_EINVAL, "bad certificate store '%s'", store);
+	i = (size_t)snprintf(target, sizeof(target), "%s|", store);
+	for (size_t k = 0; k < 20; k++, i += 2)
+		(void)snprintf(target + i, 3, "%02x", sha1[k]);
+	rc = sys_cert_get(SYS_CERT_LOCAL_MACHINE, store, sha1, &der, &len, err);
+	if (rc == ZH_ENOENT) {
+		zh_err_init(err);
+		return 0;
+	}
+	if (rc == 0) {
+		memset(&r, 0, sizeof(r));
+		r.kind = "cert.del";
+		r.target = target;
+		r.old_state = 1;
+		r.old_data = der;
+		r.old_len = len;
+		rc = run_op(t, &r, err);
+	}
+	zh_free(der);
+	if (rc != 0)
+		zh_err_wrap(err, "removing certificate %s from %s", target, store);
+	return rc;
+}
+
+static void svc_encode(const struct sys_svc_config *cfg, char **ret, size_t *ret_len)
+{
+	size_t a = strlen(cfg->display), b = strlen(cfg->command);
+
+	*ret = zh_malloc(a + b + 2);
+	*ret_len = a + 1 + b;
+	if (*ret == NULL)
+		return;
+	memcpy(*ret, cfg->display, a + 1);
+	memcpy(*ret + a + 1, cfg->command, b + 1);
+}
+
+int zh_txn_service_create(struct zh_txn *t, const char *name, const struct sys_svc_config *cfg,
+	struct zh_err *err)
+{
+	struct zh_jrec r;
+	char *data;
+	size_t len;
+	int rc;
+
+	svc_encode(cfg, &data, &len);
+	if (data == NULL)
+		return zh_err_set(err, ZH_ENOMEM, "out of memory");
+	memset(&r, 0, sizeof(r));
+	r.kind = "svc.create";
+	r.target = (char *)name;
+	r.new_data = data;
+	r.new_len = len;
+	r.new_type = cfg->autostart;
+	rc = run_op(t, &r, err);
+	zh_free(data);
+	if (rc != 0)
+		zh_err_wrap(err, "creating service '%s'", name);
+	return rc;
+}
+
+int zh_txn_service_delete(struct zh_txn *t, const char *name, struct zh_err *err)
+{
+	struct sys_svc_config cfg;
+	struct zh_jrec r;
+	char *data = NULL;
+	size_t len = 0;
+	int exists = 0, running = 0, rc;
+
+	if ((rc = sys_svc_query(name, &exists, &running, &cfg, err)) != 0 || !exists)
+		goto out;
+	if (running && (rc = zh_txn_service_stop(t, name, err)) != 0)
+		goto out;
+	svc_encode(&cfg, &data, &len);
+	if (data == NULL) {
+		rc = zh_err_set(err, ZH_ENOMEM, "out of memory");
+		goto out;
+	}
+	memset(&r, 0, sizeof(r));
+	r.kind = "svc.delete";
+	r.target = (char *)name;
+	r.old_state = 1;
+	r.old_data = data;
+	r.old_len = len;
+	r.old_type = cfg.autostart;
+	rc = run_op(t, &r, err);
+out:
+	sys_svc_config_release(&cfg);
+	zh_free(data);
+	if (rc != 0)
+		zh_err_wrap(err, "deleting service '%s'", name);
+	return rc;
+}
+
+int zh_txn_service_start(struct zh_txn *t, const char *name, struct zh_err *err)
+{
+	struct zh_jrec r;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	r.kind = "svc.start";
+	r.target = (char *)name;
+	if ((rc = run_op(t, &r, err)) != 0)
+		zh_err_wrap(err, "starting service '%s'", name);
+	return rc;
+}
+
+int zh_txn_service_stop(struct zh_txn *t, const char *name, struct zh_err *err)
+{
+	struct zh_jrec r;
+	int exists = 0, running = 0, rc;
+
+	if ((rc = sys_svc_query(name, &exists, &running, NULL, err)) != 0 || !running)
+		return rc;
+	memset(&r, 0, sizeof(r));
+	r.kind = "svc.stop";
+	r.target = (char *)name;
+	r.old_state = 1;
+	if ((rc = run_op(t, &r, err)) != 0)
+		zh_err_wrap(err, "stopping service '%s'", name);
+	return rc;
+}
+
 struct undo_ctx {
 	struct zh_db *db;
 	struct zh_err *err;
@@ -1893,6 +2194,27 @@ static int run_inverse(const struct zh_jrec *r, void *vctx)
 		inv.old_state = 1;
 		inv.old_data = r->kind[5] == 'a' ? r->new_data : NULL;
 		inv.old_len = r->kind[5] == 'a' ? r->new_len : 0;
+		return run_op(c->t, &inv, c->err);
+	}
+	if (strncmp(r->kind, "svc.", 4) == 0) {
+		/* create <-> delete (the configuration moves across), start <-> stop. */
+		int create = strcmp(r->kind, "svc.create") == 0, del = !create && r->kind[4] == 'd';
+
+		inv.kind = create			    ? "svc.delete"
+			: del				    ? "svc.create"
+			: strcmp(r->kind, "svc.start") == 0 ? "svc.stop"
+							    : "svc.start";
+		inv.new_data = del ? r->old_data : NULL;
+		inv.new_len = del ? r->old_len : 0;
+		inv.new_type = del ? r->old_type : 0;
+		inv.old_state = 1;
+		inv.old_data = create ? r->new_data : NULL;
+		inv.old_len = create ? r->new_len : 0;
+		inv.old_type = create ? r->new_type : 0;
+		if (create)
+			/* A running service is stopped first, an op of its own. */
+			if ((rc = zh_txn_service_stop(c->t, r->target, c->err)) != 0)
+				return rc;
 		return run_op(c->t, &inv, c->err);
 	}
 	if (strcmp(r->kind, "dir.create") == 0) {

@@ -28,6 +28,7 @@
 #include "err.h"
 #include "snap.h"
 #include "../sys/reg.h"
+#include "../sys/svc.h"
 
 struct zh_txn;
 
@@ -140,6 +141,22 @@ int zh_txn_dir_remove(struct zh_txn *t, const char *path, struct zh_err *err);
  */
 int zh_txn_cert_add(struct zh_txn *t, const char *store, const void *der, size_t len,
 	const uint8_t sha1[20], struct zh_err *err);
+
+/* Remove a LocalMachine certificate (nothing to do if absent); undo adds it back. */
+int zh_txn_cert_remove(struct zh_txn *t, const char *store, const uint8_t sha1[20],
+	struct zh_err *err);
+
+/*
+ * Windows services (sys/svc.h). create: a new service (one of that name with the same command
+ * is taken as it is; another is ZH_EEXIST); undo stops and deletes it. delete: stops it first
+ * (an op of its own) and keeps its configuration for undo. start / stop wait until it runs /
+ * has stopped; undo does the opposite. stop on a service that is not running does nothing.
+ */
+int zh_txn_service_create(struct zh_txn *t, const char *name, const struct sys_svc_config *cfg,
+	struct zh_err *err);
+int zh_txn_service_delete(struct zh_txn *t, const char *name, struct zh_err *err);
+int zh_txn_service_start(struct zh_txn *t, const char *name, struct zh_err *err);
+int zh_txn_service_stop(struct zh_txn *t, const char *name, struct zh_err *err);
 
 /* Running an uninstaller, or removing an orphan whose uninstaller is gone. */
 struct zh_uninstall {

@@ -21,6 +21,17 @@ enum sys_cert_loc {
 int sys_cert_present(enum sys_cert_loc loc, const char *store, const uint8_t sha1[20],
 	int *ret_present, struct zh_err *err);
 
+/* The DER bytes of the certificate with this SHA-1 in store (zh_free); ZH_ENOENT if absent. */
+int sys_cert_get(enum sys_cert_loc loc, const char *store, const uint8_t sha1[20], void **ret_der,
+	size_t *ret_len, struct zh_err *err);
+
+/*
+ * Call fn with the DER bytes of every certificate in store, until it returns non-zero (which
+ * is returned).
+ */
+int sys_cert_each(enum sys_cert_loc loc, const char *store,
+	int (*fn)(const void *der, size_t len, void *ctx), void *ctx, struct zh_err *err);
+
 /* Add the DER certificate to store (an identical one already there is fine). */
 int sys_cert_add(enum sys_cert_loc loc, const char *store, const void *der, size_t len,
 	struct zh_err *err);

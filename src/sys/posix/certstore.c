@@ -28,3 +28,19 @@ int sys_cert_remove(enum sys_cert_loc loc, const char *store, const uint8_t sha1
 	(void)loc, (void)store, (void)sha1;
 	return nosup(err);
 }
+
+int sys_cert_get(enum sys_cert_loc loc, const char *store, const uint8_t sha1[20], void **ret_der,
+	size_t *ret_len, struct zh_err *err)
+{
+	(void)loc, (void)store, (void)sha1;
+	*ret_der = NULL;
+	*ret_len = 0;
+	return nosup(err);
+}
+
+int sys_cert_each(enum sys_cert_loc loc, const char *store,
+	int (*fn)(const void *der, size_t len, void *ctx), void *ctx, struct zh_err *err)
+{
+	(void)loc, (void)store, (void)fn, (void)ctx;
+	return nosup(err);
+}

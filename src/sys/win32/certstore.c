@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* Certificate stores through crypt32; see certstore.h. */
 #include <stdlib.h>
+#include <string.h>
 #include <windows.h>
 #include <wincrypt.h>
 
 #include "../certstore.h"
 #include "../fault.h"
+#include "../../core/mem.h"
 #include "wstr.h"
 #include "../../core/banned.h"
 
@@ -111,4 +113,53 @@ int sys_cert_remove(enum sys_cert_loc loc, const char *store, const uint8_t sha1
 		return rc;
 	}
 	return commit_close(h, store, err);
+}
+
+int sys_cert_get(enum sys_cert_loc loc, const char *store, const uint8_t sha1[20], void **ret_der,
+	size_t *ret_len, struct zh_err *err)
+{
+	PCCERT_CONTEXT c;
+	HCERTSTORE h;
+	int rc = ZH_FAULT_CHECK("sys_cert_get", err);
+
+	*ret_der = NULL;
+	*ret_len = 0;
+	if (rc != 0)
+		return rc;
+	h = open_store(loc, store, 0, err);
+	if (h == NULL)
+		return err != NULL && err->code != 0 ? err->code : ZH_EIO;
+	c = find(h, sha1);
+	if (c == NULL)
+		rc = ZH_ENOENT;
+	else if ((*ret_der = zh_malloc(c->cbCertEncoded + 1)) == NULL)
+		rc = zh_err_set(err, ZH_ENOMEM, "out of memory");
+	else {
+		memcpy(*ret_der, c->pbCertEncoded, c->cbCertEncoded);
+		*ret_len = c->cbCertEncoded;
+	}
+	if (c != NULL)
+		CertFreeCertificateContext(c);
+	CertCloseStore(h, 0);
+	return rc;
+}
+
+int sys_cert_each(enum sys_cert_loc loc, const char *store,
+	int (*fn)(const void *der, size_t len, void *ctx), void *ctx, struct zh_err *err)
+{
+	PCCERT_CONTEXT c = NULL;
+	HCERTSTORE h;
+	int rc = ZH_FAULT_CHECK("sys_cert_each", err);
+
+	if (rc != 0)
+		return rc;
+	h = open_store(loc, store, 0, err);
+	if (h == NULL)
+		return err != NULL && err->code != 0 ? err->code : ZH_EIO;
+	while (rc == 0 && (c = CertEnumCertificatesInStore(h, c)) != NULL)
+		rc = fn(c->pbCertEncoded, c->cbCertEncoded, ctx);
+	if (c != NULL)
+		CertFreeCertificateContext(c);
+	CertCloseStore(h, 0);
+	return rc;
 }
