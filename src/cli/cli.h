@@ -111,7 +111,7 @@ void cli_source_close(struct cli_source *src);
 /* The install folders of this PC, from the environment. */
 struct cli_roots {
 	struct zh_install_roots roots;
-	char *app, *common, *system, *data;
+	char *app, *common, *system, *data, *start_menu;
 };
 int cli_roots_get(struct cli_roots *r, struct zh_err *err);
 void cli_roots_release(struct cli_roots *r);

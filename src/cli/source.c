@@ -130,7 +130,9 @@ int cli_roots_get(struct cli_roots *r, struct zh_err *err)
 	if ((rc = env_dir("ProgramFiles", "", &r->app, err)) != 0 ||
 		(rc = env_dir("CommonProgramFiles", "", &r->common, err)) != 0 ||
 		(rc = env_dir("SystemRoot", "\\System32", &r->system, err)) != 0 ||
-		(rc = env_dir("ProgramData", "", &r->data, err)) != 0) {
+		(rc = env_dir("ProgramData", "", &r->data, err)) != 0 ||
+		(rc = env_dir("ProgramData", "\\Microsoft\\Windows\\Start Menu\\Programs",
+			 &r->start_menu, err)) != 0) {
 		cli_roots_release(r);
 		return rc;
 	}
@@ -138,6 +140,7 @@ int cli_roots_get(struct cli_roots *r, struct zh_err *err)
 	r->roots.common_files = r->common;
 	r->roots.system = r->system;
 	r->roots.programdata = r->data;
+	r->roots.start_menu = r->start_menu;
 	return 0;
 }
 
@@ -147,5 +150,6 @@ void cli_roots_release(struct cli_roots *r)
 	zh_free(r->common);
 	zh_free(r->system);
 	zh_free(r->data);
+	zh_free(r->start_menu);
 	memset(r, 0, sizeof(*r));
 }

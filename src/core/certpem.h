@@ -26,6 +26,9 @@ struct zh_cert {
 /* Parse exactly one certificate from PEM into *ret (zh_cert_free). ZH_EPARSE. */
 int zh_cert_from_pem(const char *pem, size_t len, struct zh_cert **ret, struct zh_err *err);
 
+/* The same from exactly one DER certificate (len bytes). ZH_EPARSE. */
+int zh_cert_from_der(const void *der, size_t len, struct zh_cert **ret, struct zh_err *err);
+
 /* NULL is a no-op. */
 void zh_cert_free(struct zh_cert *c);
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "fileutil.h"
+#include "buf.h"
 #include "mem.h"
 #include "../sys/fs.h"
 #include "banned.h"
@@ -82,6 +83,27 @@ out:
 		(void)sys_file_close(out, NULL);
 		if (rc != ZH_EEXIST)
 			(void)sys_fs_unlink(dst, NULL);
+	}
+	return rc;
+}
+
+int zh_file_read_all(const char *path, size_t max, struct zh_buf *out, struct zh_err *err)
+{
+	struct sys_file *f = NULL;
+	char buf[16384];
+	size_t got;
+	int rc;
+
+	zh_buf_init(out, max);
+	if ((rc = sys_file_open_read(path, &f, err)) != 0)
+		return rc;
+	while ((rc = sys_file_read(f, buf, sizeof(buf), &got, err)) == 0 && got > 0)
+		if ((rc = zh_buf_add(out, buf, got, err)) != 0)
+			break;
+	(void)sys_file_close(f, NULL);
+	if (rc != 0) {
+		zh_buf_release(out);
+		zh_err_wrap(err, "reading '%s'", path);
 	}
 	return rc;
 }

@@ -16,4 +16,8 @@ int zh_file_sha256_hex(const char *path, char hex[ZH_SHA256_HEX], int *ret_exist
 /* Copy src to a new file dst (ZH_EEXIST if dst exists) and flush it; on failure dst is gone. */
 int zh_file_copy(const char *src, const char *dst, struct zh_err *err);
 
+/* Read the whole file at path into out (initialised here, limit max bytes: ZH_ETOOBIG). */
+struct zh_buf;
+int zh_file_read_all(const char *path, size_t max, struct zh_buf *out, struct zh_err *err);
+
 #endif

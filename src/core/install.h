@@ -27,6 +27,7 @@ struct zh_install_roots {
 	const char *common_files; /* %CommonProgramFiles% */
 	const char *system; /* %SystemRoot%\System32 */
 	const char *programdata; /* %ProgramData% */
+	const char *start_menu; /* the all-users Start menu's Programs folder (shortcuts) */
 };
 
 /*

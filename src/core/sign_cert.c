@@ -28,28 +28,16 @@ static void hex(const uint8_t *p, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
-int zh_cert_from_pem(const char *pem, size_t len, struct zh_cert **ret, struct zh_err *err)
+/* *ret for the parsed certificate x (not taken). */
+static int cert_fill(X509 *x, struct zh_cert **ret, struct zh_err *err)
 {
 	struct zh_cert *c = NULL;
 	unsigned char sha256[32], *p;
 	unsigned int n;
-	X509 *x = NULL, *extra = NULL;
-	BIO *bio = NULL, *mem = NULL;
+	BIO *mem = NULL;
 	BUF_MEM *bm = NULL;
 	int dlen, rc = 0;
 
-	if (len > 64 * 1024 || (bio = BIO_new_mem_buf(pem, (int)len)) == NULL) {
-		rc = zh_err_set(err, ZH_EPARSE, "certificate PEM is too large");
-		goto out;
-	}
-	x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
-	ERR_clear_error();
-	extra = x != NULL ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
-	ERR_clear_error();
-	if (x == NULL || extra != NULL) {
-		rc = zh_err_set(err, ZH_EPARSE, "expected exactly one PEM certificate");
-		goto out;
-	}
 	c = zh_calloc(1, sizeof(*c));
 	dlen = i2d_X509(x, NULL);
 	if (c == NULL || dlen <= 0 || (c->der = zh_malloc((size_t)dlen)) == NULL) {
@@ -79,8 +67,49 @@ int zh_cert_from_pem(const char *pem, size_t len, struct zh_cert **ret, struct z
 out:
 	zh_cert_free(c);
 	BIO_free(mem);
+	return rc;
+}
+
+int zh_cert_from_pem(const char *pem, size_t len, struct zh_cert **ret, struct zh_err *err)
+{
+	X509 *x = NULL, *extra = NULL;
+	BIO *bio = NULL;
+	int rc;
+
+	if (len > 64 * 1024 || (bio = BIO_new_mem_buf(pem, (int)len)) == NULL) {
+		rc = zh_err_set(err, ZH_EPARSE, "certificate PEM is too large");
+		goto out;
+	}
+	x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+	ERR_clear_error();
+	extra = x != NULL ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
+	ERR_clear_error();
+	if (x == NULL || extra != NULL) {
+		rc = zh_err_set(err, ZH_EPARSE, "expected exactly one PEM certificate");
+		goto out;
+	}
+	rc = cert_fill(x, ret, err);
+out:
 	BIO_free(bio);
 	X509_free(extra);
+	X509_free(x);
+	return rc;
+}
+
+int zh_cert_from_der(const void *der, size_t len, struct zh_cert **ret, struct zh_err *err)
+{
+	const unsigned char *p = der;
+	X509 *x;
+	int rc;
+
+	if (len > 64 * 1024)
+		return zh_err_set(err, ZH_EPARSE, "certificate is too large");
+	x = d2i_X509(NULL, &p, (long)len);
+	ERR_clear_error();
+	if (x == NULL || p != (const unsigned char *)der + len)
+		rc = zh_err_set(err, ZH_EPARSE, "not exactly one DER certificate");
+	else
+		rc = cert_fill(x, ret, err);
 	X509_free(x);
 	return rc;
 }
