@@ -325,6 +325,49 @@ static int parse_hosts(struct ctx *c, const cJSON *root, struct zh_catalog *cat)
 	return 0;
 }
 
+static int parse_services(struct ctx *c, const cJSON *root, struct zh_catalog *cat)
+{
+	const cJSON *a, *e, *port;
+	int rc, i = 0;
+	size_t j;
+
+	a = get_array(c, root, "local_services", &rc);
+	if (a == NULL)
+		return rc;
+	cat->services = zh_calloc((size_t)cJSON_GetArraySize(a) + 1, sizeof(*cat->services));
+	if (cat->services == NULL)
+		return zh_err_set(c->err, ZH_ENOMEM, "cannot load catalog");
+	cJSON_ArrayForEach(e, a)
+	{
+		struct zh_local_service_def *d = &cat->services[cat->nservices];
+
+		set_path(c, "local_services", i++);
+		if (!cJSON_IsObject(e))
+			return bad(c, "", "must be an object");
+		cat->nservices++;
+		if ((rc = get_str(c, e, "host", 1, &d->host)) != 0 ||
+			(rc = get_str(c, e, "address", 1, &d->address)) != 0 ||
+			(rc = get_str(c, e, "component", 1, &d->component)) != 0 ||
+			(rc = get_text(c, e, "name", &d->name)) != 0)
+			return rc;
+		if (!host_chars_ok(d->host, 0) || strlen(d->host) > 253)
+			return bad(c, "host", "must be a lower-case host name");
+		if (!host_chars_ok(d->address, 1) || strlen(d->address) > 45)
+			return bad(c, "address", "must be an IP address");
+		port = cJSON_GetObjectItemCaseSensitive(e, "port");
+		if (!cJSON_IsNumber(port) || port->valuedouble < 1 || port->valuedouble > 65535 ||
+			port->valuedouble != (double)(int)port->valuedouble)
+			return bad(c, "port", "must be a port number from 1 to 65535");
+		d->port = (int)port->valuedouble;
+		for (j = 0; j < cat->ncomponents; j++)
+			if (strcmp(cat->components[j].id, d->component) == 0)
+				break;
+		if (j == cat->ncomponents)
+			return bad(c, "component", "not one of \"components\"");
+	}
+	return 0;
+}
+
 static int parse_certs(struct ctx *c, const cJSON *root, struct zh_catalog *cat)
 {
 	const cJSON *a, *e;
@@ -585,6 +628,7 @@ int zh_catalog_parse(const char *json, size_t len, const char *const *known_prob
 		(rc = parse_antivirus(&c, root, cat)) != 0 ||
 		(rc = parse_sites(&c, root, cat)) != 0 || (rc = parse_bypass(&c, root, cat)) != 0 ||
 		(rc = parse_certs(&c, root, cat)) != 0 || (rc = parse_hosts(&c, root, cat)) != 0 ||
+		(rc = parse_services(&c, root, cat)) != 0 ||
 		(rc = parse_environment(&c, root, cat)) != 0 ||
 		(rc = parse_protocols(&c, root, cat)) != 0 ||
 		(rc = parse_checks(&c, root, known_probes, cat)) != 0)
@@ -654,6 +698,13 @@ void zh_catalog_free(struct zh_catalog *cat)
 		zh_free(cat->hosts[i].address);
 	}
 	zh_free(cat->hosts);
+	for (i = 0; i < cat->nservices; i++) {
+		zh_free(cat->services[i].host);
+		zh_free(cat->services[i].address);
+		zh_free(cat->services[i].component);
+		text_release(&cat->services[i].name);
+	}
+	zh_free(cat->services);
 	for (i = 0; i < cat->nchecks; i++) {
 		zh_free(cat->checks[i].id);
 		zh_free(cat->checks[i].probe);

@@ -71,6 +71,15 @@ struct zh_host_def {
 	char *address; /* "127.0.0.1" */
 };
 
+/* A local HTTPS service a component runs for the portal (the UKEY control's). */
+struct zh_local_service_def {
+	char *host; /* the name the portal uses: "powerservice.csii.com.cn" */
+	char *address; /* where it must answer: "127.0.0.1" */
+	int port; /* 50876 */
+	char *component; /* the component (in components[]) that runs it */
+	struct zh_text name;
+};
+
 struct zh_site_def {
 	char *domain; /* "cj-pension.com.cn": the domain and its subdomains */
 	char *scheme; /* "https", "http" or "*" */
@@ -110,6 +119,8 @@ struct zh_catalog {
 	size_t nbypass;
 	struct zh_host_def *hosts;
 	size_t nhosts;
+	struct zh_local_service_def *services;
+	size_t nservices;
 	uint32_t proto_require; /* ZH_PROTO_* bits that must be on */
 	char **supported_os; /* "Windows 7", "Windows 10", ... */
 	size_t nsupported_os;

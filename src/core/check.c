@@ -15,10 +15,14 @@
 #include "fileutil.h"
 #include "sign.h"
 #include "regread.h"
+#include "fetch.h"
+#include "../sys/reg.h"
+#include "../sys/svc.h"
 #include "mem.h"
 #include "banned.h"
 
 #define ZH_MAX_DETAIL (64 * 1024)
+#define ZH_SVC_PROBE_MS 5000 /* a local service answers at once, or not at all */
 
 const char *const zh_probe_names[] = {
 	"legacy",
@@ -35,6 +39,7 @@ const char *const zh_probe_names[] = {
 	"components",
 	"admin",
 	"antivirus",
+	"local_service",
 	NULL,
 };
 
@@ -473,6 +478,71 @@ static int comp_files_ok(const struct zh_db_component *c, char **ret_file, struc
 	return 0;
 }
 
+static int what_printf(char **ret, struct zh_err *err, const char *fmt, const char *a,
+	const char *b)
+{
+	size_t n = strlen(fmt) + strlen(a) + strlen(b) + 1;
+
+	if ((*ret = zh_malloc(n)) == NULL)
+		return zh_err_set(err, ZH_ENOMEM, "out of memory");
+	(void)snprintf(*ret, n, fmt, a, b);
+	return 0;
+}
+
+/*
+ * Is everything else c registered still there: each registry value, certificate and service?
+ * *ret_what: the first that is not.
+ */
+static int comp_regs_ok(const struct zh_db_component *c, char **ret_what, struct zh_err *err)
+{
+	size_t i;
+	int rc = 0, found = 0, running;
+
+	*ret_what = NULL;
+	for (i = 0; i < c->nregs && rc == 0 && *ret_what == NULL; i++) {
+		const struct zh_db_reg *r = &c->regs[i];
+		struct sys_reg_key *k = NULL;
+		enum sys_reg_type type;
+		void *data = NULL;
+		size_t len;
+
+		rc = sys_reg_open((enum sys_reg_root)r->root, r->key, (enum sys_reg_view)r->view, 0,
+			&k, err);
+		if (rc == 0) {
+			rc = sys_reg_get(k, r->name, &type, &data, &len, err);
+			sys_free(data);
+			sys_reg_close(k);
+		}
+		if (rc == ZH_ENOENT) {
+			zh_err_init(err);
+			rc = what_printf(ret_what, err,
+				r->root == SYS_REG_HKLM ? "HKLM\\%s\\%s" : "HKCU\\%s\\%s", r->key,
+				r->name[0] != '\0' ? r->name : "(default)");
+		}
+	}
+	for (i = 0; i < c->ncerts && rc == 0 && *ret_what == NULL; i++) {
+		uint8_t sha1[20];
+		size_t j;
+
+		for (j = 0; j < 20; j++) {
+			unsigned v = 0;
+
+			(void)sscanf(c->certs[i].sha1 + 2 * j, "%2x", &v);
+			sha1[j] = (uint8_t)v;
+		}
+		rc = sys_cert_present(SYS_CERT_LOCAL_MACHINE, c->certs[i].store, sha1, &found, err);
+		if (rc == 0 && !found)
+			rc = what_printf(ret_what, err, "certificate %s (%s)", c->certs[i].sha1,
+				c->certs[i].store);
+	}
+	for (i = 0; i < c->nsvcs && rc == 0 && *ret_what == NULL; i++) {
+		rc = sys_svc_query(c->svcs[i], &found, &running, NULL, err);
+		if (rc == 0 && !found)
+			rc = what_printf(ret_what, err, "service %s%s", c->svcs[i], "");
+	}
+	return rc;
+}
+
 static int probe_comps(struct zh_check_report *rep, struct zh_err *err)
 {
 	const struct zh_catalog *cat = rep->cat;
@@ -504,8 +574,17 @@ static int probe_comps(struct zh_check_report *rep, struct zh_err *err)
 			rc = zh_err_set(err, ZH_ENOMEM, "out of memory");
 		else if (strcmp(c.version, s->def->version) != 0)
 			s->status = ZH_COMP_VERSION;
-		else if ((rc = comp_files_ok(&c, &s->file, err)) == 0)
+		else if ((rc = comp_files_ok(&c, &s->file, err)) == 0 && s->file == NULL)
+			rc = comp_regs_ok(&c, &s->file, err);
+		if (rc == 0 && s->status != ZH_COMP_VERSION)
 			s->status = s->file != NULL ? ZH_COMP_DAMAGED : ZH_COMP_OK;
+		/* Its services, for starting one that does not answer. */
+		if (rc == 0) {
+			s->svcs = c.svcs;
+			s->nsvcs = c.nsvcs;
+			c.svcs = NULL;
+			c.nsvcs = 0;
+		}
 		zh_db_component_release(&c);
 	}
 	return rc;
@@ -518,6 +597,7 @@ static void comps_release(struct zh_check_report *rep)
 	for (i = 0; rep->comps != NULL && i < rep->ncomps; i++) {
 		zh_free(rep->comps[i].installed);
 		zh_free(rep->comps[i].file);
+		zh_db_strings_free(rep->comps[i].svcs, rep->comps[i].nsvcs);
 	}
 	zh_free(rep->comps);
 }
@@ -556,12 +636,11 @@ static int verdict_comps(const struct zh_check_report *rep, enum zh_status *st, 
 					s->def->name.en, s->installed, s->def->version);
 			break;
 		case ZH_COMP_DAMAGED:
-			rc = zh_buf_printf(&d->zh, err, "%s%s %s：文件已损坏或缺失：%s", nl,
+			rc = zh_buf_printf(&d->zh, err, "%s%s %s：已损坏或缺失：%s", nl,
 				s->def->name.zh, s->def->version, s->file);
 			if (rc == 0)
-				rc = zh_buf_printf(&d->en, err,
-					"%s%s %s: file changed or missing: %s", nl, s->def->name.en,
-					s->def->version, s->file);
+				rc = zh_buf_printf(&d->en, err, "%s%s %s: changed or missing: %s",
+					nl, s->def->name.en, s->def->version, s->file);
 			break;
 		}
 	}
@@ -638,6 +717,68 @@ static int verdict_admin(const struct zh_check_report *rep, enum zh_status *st, 
 		"controls and changing machine settings all need them");
 }
 
+/* Each catalog local service: an HTTPS request for its host name at its address. */
+static int probe_svcs(struct zh_check_report *rep, struct zh_err *err)
+{
+	const struct zh_catalog *cat = rep->cat;
+	size_t i;
+
+	rep->svcs = zh_calloc(cat->nservices + 1, sizeof(*rep->svcs));
+	if (rep->svcs == NULL)
+		return zh_err_set(err, ZH_ENOMEM, "cannot check local services");
+	for (i = 0; i < cat->nservices; i++) {
+		const struct zh_local_service_def *d = &cat->services[i];
+		struct zh_svc_state *s = &rep->svcs[i];
+		struct zh_err e;
+
+		zh_err_init(&e);
+		s->def = d;
+		s->code = zh_fetch_https_local(d->host, d->port, d->address, ZH_SVC_PROBE_MS,
+			&s->status, &e);
+		if (s->code == ZH_ENOMEM)
+			return zh_err_set(err, ZH_ENOMEM, "out of memory");
+		s->answers = s->code == 0;
+		if (!s->answers && (s->why = zh_strdup(e.msg)) == NULL)
+			return zh_err_set(err, ZH_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+static int verdict_svcs(const struct zh_check_report *rep, enum zh_status *st, struct detail *d,
+	struct zh_err *err)
+{
+	const struct zh_catalog *cat = rep->cat;
+	size_t i, bad = 0;
+	int rc = 0;
+
+	for (i = 0; i < cat->nservices && rc == 0; i++) {
+		const struct zh_svc_state *s = &rep->svcs[i];
+		const char *nl = i > 0 ? "\n" : "";
+
+		bad += !s->answers;
+		if (s->answers) {
+			rc = zh_buf_printf(&d->zh, err, "%s%s：https://%s:%d 正常响应（%s）", nl,
+				s->def->name.zh, s->def->host, s->def->port, s->def->address);
+			if (rc == 0)
+				rc = zh_buf_printf(&d->en, err,
+					"%s%s: https://%s:%d answers (at %s)", nl, s->def->name.en,
+					s->def->host, s->def->port, s->def->address);
+			continue;
+		}
+		rc = zh_buf_printf(&d->zh, err, "%s%s：https://%s:%d 无法访问（%s）：%s", nl,
+			s->def->name.zh, s->def->host, s->def->port, zh_err_str(s->code, "zh"),
+			s->why);
+		if (rc == 0)
+			rc = zh_buf_printf(&d->en, err,
+				"%s%s: https://%s:%d does not answer (%s): %s", nl, s->def->name.en,
+				s->def->host, s->def->port, zh_err_str(s->code, "en"), s->why);
+	}
+	if (rc == 0 && cat->nservices == 0)
+		rc = two(d, err, "本配置没有本地服务", "the profile has no local service");
+	*st = bad == 0 ? ZH_ST_OK : problem(rep, "local_service");
+	return rc;
+}
+
 typedef int (*verdict_fn)(const struct zh_check_report *, enum zh_status *, struct detail *,
 	struct zh_err *);
 
@@ -650,6 +791,7 @@ enum fact {
 	FACT_COMPS,
 	FACT_ADMIN,
 	FACT_AV,
+	FACT_SVCS,
 };
 
 static const struct {
@@ -671,6 +813,7 @@ static const struct {
 	{"components", FACT_COMPS, verdict_comps},
 	{"admin", FACT_ADMIN, verdict_admin},
 	{"antivirus", FACT_AV, verdict_av},
+	{"local_service", FACT_SVCS, verdict_svcs},
 };
 
 static int fact_arp(struct zh_check_report *rep, struct zh_err *err)
@@ -711,6 +854,7 @@ static int (*const fact_probe[])(struct zh_check_report *, struct zh_err *) = {
 	[FACT_COMPS] = probe_comps,
 	[FACT_ADMIN] = fact_admin,
 	[FACT_AV] = probe_av,
+	[FACT_SVCS] = probe_svcs,
 };
 
 static int *fact_have(struct zh_check_report *rep, enum fact f)
@@ -730,6 +874,8 @@ static int *fact_have(struct zh_check_report *rep, enum fact f)
 		return &rep->have_admin;
 	case FACT_AV:
 		return &rep->have_av;
+	case FACT_SVCS:
+		return &rep->have_svcs;
 	case FACT_CERTS:
 		break;
 	}
@@ -844,6 +990,9 @@ void zh_check_report_release(struct zh_check_report *rep)
 		zh_hosts_release(&rep->hosts);
 	comps_release(rep);
 	zh_free(rep->av_present);
+	for (size_t k = 0; rep->svcs != NULL && k < rep->cat->nservices; k++)
+		zh_free(rep->svcs[k].why);
+	zh_free(rep->svcs);
 	memset(rep, 0, sizeof(*rep));
 }
 

@@ -52,7 +52,19 @@ struct zh_comp_state {
 	const struct zh_component_def *def; /* borrowed */
 	enum zh_comp_status status;
 	char *installed; /* the version installed, or NULL */
-	char *file; /* ZH_COMP_DAMAGED: the first file that differs */
+	char *file; /* ZH_COMP_DAMAGED: the first thing it owns that differs (a file, a
+		       registry value, a certificate, a service) */
+	char **svcs; /* the Windows services it owns (installed) */
+	size_t nsvcs;
+};
+
+/* A catalog local service: does it answer HTTPS for its host name at its address? */
+struct zh_svc_state {
+	const struct zh_local_service_def *def; /* borrowed */
+	int answers;
+	long status; /* its HTTP status when it answers */
+	int code; /* why not (ZH_ECONNECT, ZH_ETLS, ZH_ETIMEOUT, ...) */
+	char *why; /* libcurl's words */
 };
 
 struct zh_db;
@@ -80,6 +92,8 @@ struct zh_check_report {
 	int admin; /* the process has administrator rights */
 	int have_av;
 	unsigned char *av_present; /* per catalog antivirus entry: its service is installed */
+	int have_svcs;
+	struct zh_svc_state *svcs; /* per catalog local service */
 };
 
 /* The probe names this build can run, NULL-terminated (for zh_catalog_parse). */

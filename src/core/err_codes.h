@@ -48,3 +48,6 @@ ZH_ERR(ZH_ERATIO, -32, "compression ratio over the limit (archive bomb)",
 ZH_ERR(ZH_EARCHIVE, -33, "damaged or unsupported archive", "归档已损坏或格式不支持")
 ZH_ERR(ZH_EMANIFEST, -34, "invalid bundle.json or index.json", "bundle.json 或 index.json 无效")
 ZH_ERR(ZH_EMISMATCH, -35, "bundle does not match the index", "组件包与索引不符")
+ZH_ERR(ZH_ECONNECT, -46, "nothing answers at that address", "该地址无响应")
+ZH_ERR(ZH_ETLS, -47, "secure connection failed (TLS handshake or certificate)",
+	"安全连接失败（TLS 握手或证书）")

@@ -419,6 +419,47 @@ static int plan_comps(const struct zh_check_report *rep, const char *id, struct 
 	return 0;
 }
 
+/*
+ * A local service that does not answer: start the services of its component when that is
+ * installed and whole (otherwise installing the component starts them).
+ */
+static int plan_svcs(const struct zh_check_report *rep, const struct zh_check_result *r,
+	struct zh_plan *p, struct zh_err *err)
+{
+	const char *id = r->def->id;
+	char zh[600], en[600];
+	size_t i, j, k, n = 0;
+
+	for (i = 0; i < rep->cat->nservices; i++) {
+		if (rep->svcs[i].answers)
+			continue;
+		for (j = 0; j < rep->ncomps; j++) {
+			const struct zh_comp_state *c = &rep->comps[j];
+
+			if (strcmp(c->def->id, rep->cat->services[i].component) != 0)
+				continue;
+			if (c->status != ZH_COMP_OK) {
+				n++; /* the component's install step starts it */
+				continue;
+			}
+			for (k = 0; k < c->nsvcs; k++) {
+				struct zh_step *v = push_step(p, ZH_STEP_SVC_START, id, err);
+
+				if (v == NULL || (v->key = zh_strdup(c->svcs[k])) == NULL)
+					return zh_err_set(err, ZH_ENOMEM, "cannot make the plan");
+				(void)snprintf(zh, sizeof(zh), "启动 %s 的服务 %s", c->def->name.zh,
+					c->svcs[k]);
+				(void)snprintf(en, sizeof(en), "start service %s of %s", c->svcs[k],
+					c->def->name.en);
+				if (texts(&v->what, zh, en, err) != 0)
+					return ZH_ENOMEM;
+				n++;
+			}
+		}
+	}
+	return n > 0 ? 0 : add_left(p, id, r->def->advice.zh, r->def->advice.en, err);
+}
+
 int zh_plan_installs(const struct zh_plan *plan)
 {
 	size_t i;
@@ -477,6 +518,8 @@ int zh_plan_make(const struct zh_check_report *rep, struct zh_plan *plan, struct
 			rc = plan_hosts(rep, id, plan, err);
 		else if (strcmp(probe, "components") == 0)
 			rc = plan_comps(rep, id, plan, err);
+		else if (strcmp(probe, "local_service") == 0)
+			rc = plan_svcs(rep, r, plan, err);
 		else
 			/* Nothing zhushou changes (policy, versions): its advice is the answer. */
 			rc = add_left(plan, id, r->def->advice.zh, r->def->advice.en, err);
@@ -509,6 +552,8 @@ int zh_plan_run(const struct zh_plan *plan, const struct zh_plan_hooks *hooks, s
 				? zh_err_set(err, ZH_EINVAL, "no source to install '%s' from",
 					  s->component->id)
 				: hooks->install(hooks->ctx, t, s->component, err);
+		} else if (s->kind == ZH_STEP_SVC_START) {
+			rc = zh_txn_service_start(t, s->key, err);
 		} else if (s->kind == ZH_STEP_UNINSTALL) {
 			rc = zh_txn_uninstall(t, &s->uninstall, &reboot, err);
 			*ret_reboot |= reboot;

@@ -22,6 +22,7 @@ enum zh_step_kind {
 	ZH_STEP_CERT_ADD,
 	ZH_STEP_FILE_PUT,
 	ZH_STEP_INSTALL,
+	ZH_STEP_SVC_START,
 };
 
 struct zh_step {
@@ -37,6 +38,7 @@ struct zh_step {
 	size_t len;
 	/* ZH_STEP_FILE_PUT: key is the file's path, data/len its new content. */
 	/* ZH_STEP_INSTALL: the component (borrowed from the catalog), through plan hooks. */
+	/* ZH_STEP_SVC_START: key is the name of a Windows service a component owns. */
 	const struct zh_component_def *component;
 	/* ZH_STEP_CERT_ADD: the certificate (borrowed from the catalog). */
 	const struct zh_cert_def *cert;
