@@ -2,9 +2,9 @@
 # README command 1: install what is missing, build, then on a fresh Wine prefix seeded with the
 # portal's old controls (real NSIS, MSI and Inno-style installers, an orphan, look-alike
 # decoys), the guide's proxy setting and TLS 1.2 switched off, run `zhushou check`, `zhushou
-# repair`, `zhushou check` (in Chinese; ZH_DEMO_LANG=en for English). The repair takes its
-# current components from the offline pack the build signs (BUILD/demo-pack.zip, from
-# packages/): the demo's catalog is the Changjiang one plus the demonstration component.
+# repair`, `zhushou check` (in Chinese; ZH_DEMO_LANG=en for English). The repair takes the
+# current components from the offline pack the build signs (BUILD/packages/changjiang-pack.zip:
+# the stand-ins of packages/, built from source).
 # ZH_DEMO_DIR keeps the prefix somewhere of your choosing (default: a temp dir, removed).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -28,25 +28,12 @@ wine reg add "$IS" /v ProxyOverride /t REG_SZ /d '172.30.*;192.168.*;127.0.0.1' 
 
 wine reg add "$IS" /v SecureProtocols /t REG_DWORD /d 0xA0 /f >/dev/null 2>&1
 
-# The Changjiang catalog plus the demonstration component of packages/demo-hello.
-python3 - "$here/manifest/changjiang.json" "$dir/catalog.json" <<-'EOF'
-	import json, sys
-	cat = json.load(open(sys.argv[1], encoding="utf-8"))
-	cat["components"] = [{"id": "demo-hello", "version": "1.0.0",
-	                      "name": {"zh": "演示组件", "en": "demo component"}}]
-	at = next(i for i, c in enumerate(cat["checks"]) if c["probe"] == "legacy") + 1
-	cat["checks"].insert(at, {"id": "current-components", "probe": "components",
-	    "severity": "error", "title": {"zh": "当前控件", "en": "Current controls"},
-	    "advice": {"zh": "运行“一键修复”安装当前控件。", "en": "Run repair to install them."}})
-	json.dump(cat, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
-	EOF
-catalog=$(winepath -w "$dir/catalog.json")
-pack=$(winepath -w "$ZH_BUILD/demo-pack.zip")
+pack=$(winepath -w "$ZH_BUILD/packages/changjiang-pack.zip")
 
 exe=$ZH_BUILD/zhushou.exe
 lang=${ZH_DEMO_LANG:-zh}
 for verb in check repair check; do
-	args=("$verb" --lang "$lang" --catalog "$catalog")
+	args=("$verb" --lang "$lang")
 	[[ $verb == repair ]] && args+=(--source "$pack")
 	echo
 	echo "\$ zhushou ${args[*]}"

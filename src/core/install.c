@@ -150,6 +150,16 @@ static int copy_shared(struct plan *p, struct zh_err *err)
 	return 0;
 }
 
+static int cert_reads(const struct zh_bundle_manifest *m, const char *src)
+{
+	size_t i;
+
+	for (i = 0; i < m->nsteps; i++)
+		if (m->steps[i].op == ZH_STEP_CERT && strcmp(m->steps[i].src, src) == 0)
+			return 1;
+	return 0;
+}
+
 static int make_plan(const struct zh_bundle_manifest *m, const char *staged,
 	const struct zh_install_roots *roots, struct plan *p, struct zh_err *err)
 {
@@ -194,7 +204,8 @@ static int make_plan(const struct zh_bundle_manifest *m, const char *staged,
 		p->puts[p->n].path = p->dsts[p->n];
 		p->puts[p->n].src = p->srcs[p->n];
 		p->puts[p->n].sha256 = p->hex + p->n * ZH_SHA256_HEX;
-		p->puts[p->n].move = 1;
+		/* A staged file a cert step reads after the copies stays in staging: copied. */
+		p->puts[p->n].move = !cert_reads(m, s->src);
 		p->n++;
 	}
 	return copy_shared(p, err);
@@ -361,7 +372,7 @@ static int step_reg(struct zh_txn *t, const struct zh_bundle_step *s,
 	uint8_t dw[4];
 	int rc;
 
-	zh_buf_init(&data, 0);
+	zh_buf_init(&data, 4 * ZH_MAX_MANIFEST_STRING + 2);
 	if (strcmp(s->type, "dword") == 0) {
 		dw[0] = (uint8_t)s->dword;
 		dw[1] = (uint8_t)(s->dword >> 8);

@@ -30,17 +30,37 @@ trap _zh_t_cleanup EXIT
 
 zh_new_prefix "$zh_t_dir"
 
+# ZH_T_CATALOG (a Windows path), when set, is the catalog every zhushou run of the test uses.
+_zh_t_catalog_args=()
+
+# zh_t_settings_catalog: the tests of settings, legacy removal and the engine run with the
+# Changjiang catalog less its current components (and their local service), which are the
+# subject of test_changjiang.sh and need the offline pack; everything else is the real catalog.
+zh_t_settings_catalog()
+{
+	python3 - "$ZH_SOURCE_ROOT/manifest/changjiang.json" "$zh_t_dir/settings-catalog.json" <<-'EOF'
+	import json, sys
+	cat = json.load(open(sys.argv[1], encoding="utf-8"))
+	cat.pop("components")
+	cat.pop("local_services")
+	cat["checks"] = [c for c in cat["checks"] if c["probe"] not in ("components", "local_service")]
+	json.dump(cat, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False, indent=1)
+	EOF
+	ZH_T_CATALOG=$(winepath -w "$zh_t_dir/settings-catalog.json")
+	_zh_t_catalog_args=(--catalog "$ZH_T_CATALOG")
+}
+
 # zhushou ARGS...: run zhushou.exe in the test prefix; stdout is the program's, the Linux exit
 # status is only the low 8 bits (use zh_winrun for the real code).
 zhushou()
 {
-	wine "$ZHUSHOU_EXE" "$@"
+	wine "$ZHUSHOU_EXE" "$@" "${_zh_t_catalog_args[@]}"
 }
 
 # zhushou_code ARGS...: the full Windows exit code of zhushou ARGS, seen from a Windows parent.
 zhushou_code()
 {
-	zh_winrun "$(winepath -w "$ZHUSHOU_EXE")" "$@" 2>/dev/null
+	zh_winrun "$(winepath -w "$ZHUSHOU_EXE")" "$@" "${_zh_t_catalog_args[@]}" 2>/dev/null
 }
 
 # json FILE EXPR: evaluate a Python expression over the parsed JSON document `d`.

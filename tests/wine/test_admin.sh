@@ -5,6 +5,7 @@
 # includes zhushou's own folder here). ZHUSHOU_AS_USER=1 makes a test build answer "not an
 # administrator" (Wine's user always is one); the real answer comes from CheckTokenMembership.
 source "$(dirname "$0")/common.sh"
+zh_t_settings_catalog
 
 zhushou check --json --lang en >"$zh_t_dir/admin.json" || true
 expect_eq "as administrator the item is ok" \
@@ -16,7 +17,7 @@ expect_eq "without rights check warns" \
 	"$(json "$zh_t_dir/user.json" '[c["status"] for c in d["checks"] if c["id"]=="admin-rights"][0]')" warn
 
 zh_snapshot "$zh_t_dir/before"
-code=$(zh_winrun --out "$zh_t_dir/repair.out" "$(winepath -w "$ZHUSHOU_EXE")" repair --lang en \
+code=$(zh_winrun --out "$zh_t_dir/repair.out" "$(winepath -w "$ZHUSHOU_EXE")" repair --lang en "${_zh_t_catalog_args[@]}" \
 	2>"$zh_t_dir/repair.err")
 expect_eq "repair without rights exits 1603 (from Windows)" "$code" 1603
 grep -q 'administrator rights; nothing was changed' "$zh_t_dir/repair.out" "$zh_t_dir/repair.err" &&
@@ -31,6 +32,6 @@ zh_snapshot_diff "$zh_t_dir/before" "$zh_t_dir/after" >"$zh_t_dir/d" &&
 	fail "the data folder was created"
 
 unset ZHUSHOU_AS_USER
-code=$(zh_winrun --out "$zh_t_dir/repair2.out" "$(winepath -w "$ZHUSHOU_EXE")" repair --lang en 2>/dev/null)
+code=$(zh_winrun --out "$zh_t_dir/repair2.out" "$(winepath -w "$ZHUSHOU_EXE")" repair --lang en "${_zh_t_catalog_args[@]}" 2>/dev/null)
 expect_eq "with rights the same repair succeeds" "$code" 0
 finish

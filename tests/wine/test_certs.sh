@@ -11,6 +11,7 @@ fi
 empty=$(mktemp -d)
 mount --bind "$empty" /etc/ssl/certs || { echo "cannot hide /etc/ssl/certs (needs root)"; exit 1; }
 source "$(dirname "$0")/common.sh"
+zh_t_settings_catalog
 export ZH_SNAPSHOT_EXCLUDE='ProgramData/zhushou'
 SHA1=e2b8294b5584ab6b58c290466cac3fb8398f8483
 

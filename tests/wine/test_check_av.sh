@@ -4,6 +4,7 @@
 # and names it (and the advice says what to do), with the service disabled (Start=4) it is ok
 # again. Repair plans nothing for it: it is advice, never a change.
 source "$(dirname "$0")/common.sh"
+zh_t_settings_catalog
 
 item() { json "$1" '[c["status"] for c in d["checks"] if c["id"]=="antivirus"][0]'; }
 SVC='HKLM\SYSTEM\CurrentControlSet\Services\ZhuDongFangYu'

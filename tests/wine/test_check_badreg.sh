@@ -4,6 +4,7 @@
 # next to real legacy fixtures: no crash, valid JSON, the odd entries counted and never
 # reported, the real legacy components still found.
 source "$(dirname "$0")/common.sh"
+zh_t_settings_catalog
 
 zh_seed_fixture cj-ukey-200 cj-ukeymgr-1001
 zh_seed_bad_registry

@@ -4,6 +4,7 @@
 # pending reboot. Warnings do not fail the check; a blocked UKEY does, and repair names it as
 # something for IT and leaves the policy exactly as it was.
 source "$(dirname "$0")/common.sh"
+zh_t_settings_catalog
 
 reg() { wine reg "$@" >/dev/null 2>&1; }
 st() { json "$zh_t_dir/out.json" "[c['status'] for c in d['checks'] if c['id']=='$1'][0]"; }

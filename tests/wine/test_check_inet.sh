@@ -3,6 +3,7 @@
 # sites in the zone map (and the HKLM-only and locked-by-policy cases), SecureProtocols with
 # its policy precedence. Each case sets registry state and asserts the verdict and the facts.
 source "$(dirname "$0")/common.sh"
+zh_t_settings_catalog
 
 IS='HKCU\Software\Microsoft\Windows\CurrentVersion\Internet Settings'
 ISM='HKLM\Software\Microsoft\Windows\CurrentVersion\Internet Settings'

@@ -4,6 +4,7 @@
 # entries. `check --json` reports exactly the legacy ones (view, version, publisher, kind)
 # and no decoy; the exit code seen from a Windows parent is 1; the check changes nothing.
 source "$(dirname "$0")/common.sh"
+zh_t_settings_catalog
 
 zh_seed_legacy
 zh_seed_decoys

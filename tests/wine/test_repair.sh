@@ -5,6 +5,7 @@
 # entries in order with the exception appended once; the unrelated site is untouched; a
 # second repair changes nothing; `rollback` brings the PC back byte-identical.
 source "$(dirname "$0")/common.sh"
+zh_t_settings_catalog
 # zhushou's own journal and backups record every run by design: compare the PC, not them.
 export ZH_SNAPSHOT_EXCLUDE='ProgramData/zhushou'
 

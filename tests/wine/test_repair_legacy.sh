@@ -7,6 +7,7 @@
 # keys). Broken uninstallers (a failing exit code, one that hangs, one that claims success and
 # removes nothing) end in 1603 with the PC exactly as before, the reason named.
 source "$(dirname "$0")/common.sh"
+zh_t_settings_catalog
 export ZH_SNAPSHOT_EXCLUDE='ProgramData/zhushou'
 
 zh_seed_legacy
@@ -18,7 +19,7 @@ zh_snapshot "$zh_t_dir/before"
 # fields are empty: no whitespace splitting).
 rows() { grep -v '^#' "$ZH_FIXTURES/legacy.tsv" | awk -F'\t' "$1"' {print $2 "|" $6 "|" $9}'; }
 
-code=$(zh_winrun --out "$zh_t_dir/repair.txt" "$(winepath -w "$ZHUSHOU_EXE")" repair --lang en 2>/dev/null)
+code=$(zh_winrun --out "$zh_t_dir/repair.txt" "$(winepath -w "$ZHUSHOU_EXE")" repair --lang en "${_zh_t_catalog_args[@]}" 2>/dev/null)
 expect_eq "repair exit code" "$code" 0
 expect_eq "check after repair" "$(zhushou_code check)" 0
 zhushou check --json >"$zh_t_dir/after.json" || true
@@ -72,7 +73,7 @@ cp "$ZH_WINTOOLS_DIR/fakeuninst.exe" "$uninst"
 zh_snapshot "$zh_t_dir/broken"
 for mode in exit:1603 hang lie; do
 	code=$(ZH_FAKE_UNINST=$mode zh_winrun --out "$zh_t_dir/$mode.txt" "$(winepath -w "$ZHUSHOU_EXE")" \
-		repair --timeout 5 --lang en 2>"$zh_t_dir/$mode.err")
+		repair --timeout 5 --lang en "${_zh_t_catalog_args[@]}" 2>"$zh_t_dir/$mode.err")
 	expect_eq "uninstaller '$mode': exit code" "$code" 1603
 	zh_snapshot "$zh_t_dir/now"
 	zh_snapshot_diff "$zh_t_dir/broken" "$zh_t_dir/now" >/dev/null &&

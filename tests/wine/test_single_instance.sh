@@ -3,6 +3,7 @@
 # and changes nothing; with --wait it waits for the holder; a holder that was killed (its
 # mutex abandoned, as after a crash) never blocks the next run.
 source "$(dirname "$0")/common.sh"
+zh_t_settings_catalog
 export ZH_SNAPSHOT_EXCLUDE='ProgramData/zhushou'
 
 IS='HKCU\Software\Microsoft\Windows\CurrentVersion\Internet Settings'
