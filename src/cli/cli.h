@@ -128,6 +128,8 @@ int verb_check(struct zh_cli *cli);
 int verb_version(struct zh_cli *cli);
 int verb_repair(struct zh_cli *cli);
 int verb_history(struct zh_cli *cli);
+int verb_list(struct zh_cli *cli);
+int verb_verify_installed(struct zh_cli *cli);
 int verb_rollback(struct zh_cli *cli);
 int verb_verify(struct zh_cli *cli);
 int verb_pack(struct zh_cli *cli);

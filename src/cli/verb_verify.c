@@ -248,12 +248,8 @@ int verb_verify(struct zh_cli *cli)
 			}
 		} else if (strcmp(a, "--extract") == 0 && i + 1 < cli->argc) {
 			extract = cli->argv[++i];
-		} else if (strcmp(a, "--installed") == 0) {
-			err_printf("zhushou verify --installed: %s\n",
-				ZH_T(cli, "尚不可用（需要清单数据库的已安装文件记录）",
-					"not available yet (needs the manifest DB's record of "
-					"installed files)"));
-			return ZH_EXIT_USAGE;
+		} else if (strcmp(a, "--installed") == 0 && cli->argc == 1) {
+			return verb_verify_installed(cli);
 		} else if (a[0] != '-' && path == NULL) {
 			path = a;
 		} else {

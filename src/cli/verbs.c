@@ -13,6 +13,8 @@ const struct zh_verb zh_verbs[] = {
 		"install components: install ID[=VERSION] ... --source PACK [--allow-expired]"},
 	{"remove", verb_remove, "卸载由 zhushou 安装的组件：remove 组件 ...",
 		"remove components zhushou installed: remove ID ..."},
+	{"list", verb_list, "列出 zhushou 安装的组件（并校验）和发现的旧版控件",
+		"list the components zhushou installed (verified) and the old controls found"},
 	{"history", verb_history, "列出 zhushou 在本机做过的修改",
 		"list the changes zhushou made here"},
 	{"rollback", verb_rollback, "撤销一次修改（默认最近一次）",

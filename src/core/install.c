@@ -11,6 +11,7 @@
 #include "mem.h"
 #include "sign.h"
 #include "text.h"
+#include "../sys/certstore.h"
 #include "../sys/fs.h"
 #include "../sys/reg.h"
 #include "../sys/shell.h"
@@ -820,6 +821,101 @@ int zh_install_remove(struct zh_txn *t, struct zh_db *db, const char *id,
 		zh_err_wrap(err, "removing '%s'", id);
 	zh_free(paths);
 	zh_db_component_release(&c);
+	return rc;
+}
+
+/* --- Verifying ------------------------------------------------------------------------------ */
+
+/* Is every file c owns there with its recorded size and hash? *ret_file: the first that is not. */
+static int comp_files_ok(const struct zh_db_component *c, char **ret_file, struct zh_err *err)
+{
+	char hex[ZH_SHA256_HEX];
+	size_t i;
+	int exists, rc;
+
+	*ret_file = NULL;
+	for (i = 0; i < c->nfiles; i++) {
+		if ((rc = zh_file_sha256_hex(c->files[i].path, hex, &exists, err)) != 0)
+			return rc;
+		if (!exists || memcmp(hex, c->files[i].sha256, ZH_SHA256_HEX - 1) != 0) {
+			*ret_file = zh_strdup(c->files[i].path);
+			return *ret_file == NULL ? zh_err_set(err, ZH_ENOMEM, "out of memory") : 0;
+		}
+	}
+	return 0;
+}
+
+static int what_printf(char **ret, struct zh_err *err, const char *fmt, const char *a,
+	const char *b)
+{
+	size_t n = strlen(fmt) + strlen(a) + strlen(b) + 1;
+
+	if ((*ret = zh_malloc(n)) == NULL)
+		return zh_err_set(err, ZH_ENOMEM, "out of memory");
+	(void)snprintf(*ret, n, fmt, a, b);
+	return 0;
+}
+
+/*
+ * Is everything else c registered still there: each registry value, certificate and service?
+ * *ret_what: the first that is not.
+ */
+static int comp_regs_ok(const struct zh_db_component *c, char **ret_what, struct zh_err *err)
+{
+	size_t i;
+	int rc = 0, found = 0, running;
+
+	*ret_what = NULL;
+	for (i = 0; i < c->nregs && rc == 0 && *ret_what == NULL; i++) {
+		const struct zh_db_reg *r = &c->regs[i];
+		struct sys_reg_key *k = NULL;
+		enum sys_reg_type type;
+		void *data = NULL;
+		size_t len;
+
+		rc = sys_reg_open((enum sys_reg_root)r->root, r->key, (enum sys_reg_view)r->view, 0,
+			&k, err);
+		if (rc == 0) {
+			rc = sys_reg_get(k, r->name, &type, &data, &len, err);
+			sys_free(data);
+			sys_reg_close(k);
+		}
+		if (rc == ZH_ENOENT) {
+			zh_err_init(err);
+			rc = what_printf(ret_what, err,
+				r->root == SYS_REG_HKLM ? "HKLM\\%s\\%s" : "HKCU\\%s\\%s", r->key,
+				r->name[0] != '\0' ? r->name : "(default)");
+		}
+	}
+	for (i = 0; i < c->ncerts && rc == 0 && *ret_what == NULL; i++) {
+		uint8_t sha1[20];
+		size_t j;
+
+		for (j = 0; j < 20; j++) {
+			unsigned v = 0;
+
+			(void)sscanf(c->certs[i].sha1 + 2 * j, "%2x", &v);
+			sha1[j] = (uint8_t)v;
+		}
+		rc = sys_cert_present(SYS_CERT_LOCAL_MACHINE, c->certs[i].store, sha1, &found, err);
+		if (rc == 0 && !found)
+			rc = what_printf(ret_what, err, "certificate %s (%s)", c->certs[i].sha1,
+				c->certs[i].store);
+	}
+	for (i = 0; i < c->nsvcs && rc == 0 && *ret_what == NULL; i++) {
+		rc = sys_svc_query(c->svcs[i], &found, &running, NULL, err);
+		if (rc == 0 && !found)
+			rc = what_printf(ret_what, err, "service %s%s", c->svcs[i], "");
+	}
+	return rc;
+}
+
+int zh_install_verify(const struct zh_db_component *c, char **ret_what, struct zh_err *err)
+{
+	int rc = comp_files_ok(c, ret_what, err);
+
+	if (rc == 0 && *ret_what == NULL)
+		rc = comp_regs_ok(c, ret_what, err);
 	return rc;
 }
 

@@ -46,6 +46,12 @@ int zh_install_remove(struct zh_txn *t, struct zh_db *db, const char *id,
 	const struct zh_install_roots *roots, struct zh_err *err);
 
 /*
+ * Is everything c owns as zhushou left it: each file (size and SHA-256), registry value,
+ * certificate and service? *ret_what (zh_free) names the first that is not, or is NULL.
+ */
+int zh_install_verify(const struct zh_db_component *c, char **ret_what, struct zh_err *err);
+
+/*
  * The DB as a serial store: get reads what was accepted; put records through t (so a failed
  * install forgets it again). Set t before zh_index_record; get works without one.
  */

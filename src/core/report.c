@@ -10,6 +10,7 @@
 #include <cJSON.h>
 
 #include "report.h"
+#include "db.h"
 #include "certpem.h"
 #include "mem.h"
 #include "text.h"
@@ -396,6 +397,58 @@ int zh_report_history_json(const struct zh_txn_row *rows, size_t n, char **ret, 
 			!cJSON_AddBoolToObject(o, "reboot_pending", rows[i].reboot) ||
 			!cJSON_AddNumberToObject(o, "undoes", (double)rows[i].undoes) ||
 			!cJSON_AddNumberToObject(o, "steps", (double)rows[i].nops))
+			goto nomem;
+	}
+	rc = print_tree(root, ret, err);
+	cJSON_Delete(root);
+	return rc;
+nomem:
+	cJSON_Delete(root);
+	return zh_err_set(err, ZH_ENOMEM, "cannot build JSON");
+}
+
+int zh_report_list_json(const struct zh_db_component *comps, char *const *drift, size_t n,
+	const struct zh_arp_scan *legacy, char **ret, struct zh_err *err)
+{
+	cJSON *root = cJSON_CreateObject(), *arr, *o, *svcs;
+	size_t i, j;
+	int rc;
+
+	if (root == NULL || (arr = cJSON_AddArrayToObject(root, "installed")) == NULL)
+		goto nomem;
+	for (i = 0; i < n; i++) {
+		const struct zh_db_component *c = &comps[i];
+
+		o = cJSON_CreateObject();
+		if (o == NULL || !cJSON_AddItemToArray(arr, o))
+			goto nomem;
+		if (!add_str(o, "id", c->id) || !add_str(o, "version", c->version) ||
+			!cJSON_AddNumberToObject(o, "txn", (double)c->txn) ||
+			!cJSON_AddNumberToObject(o, "files", (double)c->nfiles) ||
+			!cJSON_AddNumberToObject(o, "registry_values", (double)c->nregs) ||
+			!cJSON_AddNumberToObject(o, "certificates", (double)c->ncerts) ||
+			(svcs = cJSON_AddArrayToObject(o, "services")) == NULL ||
+			!cJSON_AddBoolToObject(o, "intact", drift[i] == NULL) ||
+			!add_str(o, "drift", drift[i]))
+			goto nomem;
+		for (j = 0; j < c->nsvcs; j++) {
+			cJSON *v = cJSON_CreateString(c->svcs[j]);
+
+			if (v == NULL || !cJSON_AddItemToArray(svcs, v))
+				goto nomem;
+		}
+	}
+	if ((arr = cJSON_AddArrayToObject(root, "legacy")) == NULL)
+		goto nomem;
+	for (i = 0; legacy != NULL && i < legacy->nhits; i++) {
+		const struct zh_arp_hit *h = &legacy->hits[i];
+
+		o = cJSON_CreateObject();
+		if (o == NULL || !cJSON_AddItemToArray(arr, o) || !add_str(o, "id", h->def->id) ||
+			!add_str(o, "display_name", h->display_name) ||
+			!add_str(o, "version", h->display_version) ||
+			!add_str(o, "view", zh_arp_view_name(h->view)) ||
+			!add_str(o, "kind", zh_uninst_kind_name(h->kind)))
 			goto nomem;
 	}
 	rc = print_tree(root, ret, err);

@@ -65,6 +65,13 @@ struct zh_install_result {
 int zh_report_install_json(const struct zh_install_result *res, char **ret, struct zh_err *err);
 
 /* `zhushou history --json` over rows (newest first). */
+/* `list --json`: the components zhushou installed (with what verify found: drift NULL when
+ * whole) and the legacy components found in Add/Remove Programs. */
+struct zh_db_component;
+struct zh_arp_scan;
+int zh_report_list_json(const struct zh_db_component *comps, char *const *drift, size_t n,
+	const struct zh_arp_scan *legacy, char **ret, struct zh_err *err);
+
 int zh_report_history_json(const struct zh_txn_row *rows, size_t n, char **ret, struct zh_err *err);
 
 /* cJSON's own version string, for `zhushou version`. */
