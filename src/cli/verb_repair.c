@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * `zhushou repair [--source PACK [--allow-expired]] [--dry-run] [--json] [--quiet] [--wait S]
- * [--timeout S]`: 一键修复. Check, plan,
+ * `zhushou repair [--source PACK [--allow-expired] [--force] [--purge]] [--dry-run] [--json]
+ * [--quiet] [--wait S] [--timeout S]`: 一键修复. --force installs the current components again
+ * even when they are whole; --purge removes them (and the old ones) first, then installs
+ * them clean: what support asks for. Check, plan,
  * then run the plan as one transaction: all of it happens or none of it (a failed step undoes the
  * steps before it, exit 1603). Then check again: exit 0 when the PC is ready, 1 when problems
  * remain that repair cannot fix here (each named with the reason), 1618 when another
@@ -74,6 +76,14 @@ static int install_hook(void *vctx, struct zh_txn *t, const struct zh_component_
 	return rc;
 }
 
+static int remove_hook(void *vctx, struct zh_txn *t, const struct zh_component_def *c,
+	struct zh_err *err)
+{
+	struct install_ctx *ic = vctx;
+
+	return zh_install_remove(t, ic->db, c->id, ic->roots, err);
+}
+
 static int run_check(const struct zh_cli *cli, const struct zh_catalog *cat, struct zh_db *db,
 	struct zh_check_report *rep)
 {
@@ -102,9 +112,9 @@ int verb_repair(struct zh_cli *cli)
 	struct cli_source src;
 	struct cli_roots roots;
 	struct install_ctx ictx;
-	struct zh_plan_hooks hooks = {install_hook, &ictx};
+	struct zh_plan_hooks hooks = {install_hook, remove_hook, &ictx};
 	const char *source = NULL;
-	unsigned flags = 0;
+	unsigned flags = 0, pflags = 0;
 	char *json = NULL;
 	int code, rc, a, admin = 0;
 
@@ -120,11 +130,21 @@ int verb_repair(struct zh_cli *cli)
 			source = cli->argv[++a];
 		} else if (strcmp(cli->argv[a], "--allow-expired") == 0) {
 			flags |= ZH_INDEX_ALLOW_EXPIRED;
+		} else if (strcmp(cli->argv[a], "--force") == 0) {
+			pflags |= ZH_PLAN_FORCE;
+		} else if (strcmp(cli->argv[a], "--purge") == 0) {
+			pflags |= ZH_PLAN_PURGE;
 		} else {
 			err_printf("zhushou repair: %s '%s'\n",
 				ZH_T(cli, "多余的参数", "unexpected argument"), cli->argv[a]);
 			return ZH_EXIT_USAGE;
 		}
+	}
+	if (pflags != 0 && source == NULL) {
+		err_printf("zhushou repair: %s\n",
+			ZH_T(cli, "--force 和 --purge 需要离线包：--source 离线包",
+				"--force and --purge need the offline pack: --source PACK"));
+		return ZH_EXIT_USAGE;
 	}
 	if (cli_load_catalog(cli, &cat) != 0)
 		return ZH_EXIT_FAILED;
@@ -160,7 +180,7 @@ int verb_repair(struct zh_cli *cli)
 		res.plan = &plan;
 		goto report;
 	}
-	if ((rc = zh_plan_make(&before, &plan, &err)) != 0) {
+	if ((rc = zh_plan_make(&before, pflags, &plan, &err)) != 0) {
 		cli_report_error(cli, &err, NULL, NULL);
 		goto out;
 	}

@@ -29,6 +29,10 @@ int zh_cert_from_pem(const char *pem, size_t len, struct zh_cert **ret, struct z
 /* The same from exactly one DER certificate (len bytes). ZH_EPARSE. */
 int zh_cert_from_der(const void *der, size_t len, struct zh_cert **ret, struct zh_err *err);
 
+/* Append the DER certificate (len bytes) to out as PEM. ZH_EPARSE, ZH_ENOMEM, ZH_ETOOBIG. */
+struct zh_buf;
+int zh_cert_der_to_pem(const void *der, size_t len, struct zh_buf *out, struct zh_err *err);
+
 /* NULL is a no-op. */
 void zh_cert_free(struct zh_cert *c);
 

@@ -634,31 +634,51 @@ static int verdict_admin(const struct zh_check_report *rep, enum zh_status *st, 
 		"controls and changing machine settings all need them");
 }
 
-/* Each catalog local service: an HTTPS request for its host name at its address. */
+static int add_pem(const void *der, size_t len, void *ctx)
+{
+	struct zh_err e;
+
+	zh_err_init(&e);
+	/* A certificate OpenSSL cannot read is one the service cannot chain to either. */
+	return zh_cert_der_to_pem(der, len, ctx, &e) == ZH_ENOMEM ? ZH_ENOMEM : 0;
+}
+
+/*
+ * Each catalog local service: an HTTPS request for its host name at its address, trusting
+ * what the browsers trust machine-wide: the LocalMachine Root store.
+ */
 static int probe_svcs(struct zh_check_report *rep, struct zh_err *err)
 {
 	const struct zh_catalog *cat = rep->cat;
+	struct zh_buf roots;
 	size_t i;
+	int rc = 0;
+
+	zh_buf_init(&roots, 16 * 1024 * 1024);
+	if (cat->nservices > 0 &&
+		(rc = sys_cert_each(SYS_CERT_LOCAL_MACHINE, "Root", add_pem, &roots, err)) != 0) {
+		zh_buf_release(&roots);
+		return rc == ZH_ENOMEM ? zh_err_set(err, ZH_ENOMEM, "out of memory") : rc;
+	}
 
 	rep->svcs = zh_calloc(cat->nservices + 1, sizeof(*rep->svcs));
 	if (rep->svcs == NULL)
-		return zh_err_set(err, ZH_ENOMEM, "cannot check local services");
-	for (i = 0; i < cat->nservices; i++) {
+		rc = zh_err_set(err, ZH_ENOMEM, "cannot check local services");
+	for (i = 0; i < cat->nservices && rc == 0; i++) {
 		const struct zh_local_service_def *d = &cat->services[i];
 		struct zh_svc_state *s = &rep->svcs[i];
 		struct zh_err e;
 
 		zh_err_init(&e);
 		s->def = d;
-		s->code = zh_fetch_https_local(d->host, d->port, d->address, ZH_SVC_PROBE_MS,
-			&s->status, &e);
-		if (s->code == ZH_ENOMEM)
-			return zh_err_set(err, ZH_ENOMEM, "out of memory");
+		s->code = zh_fetch_https_local(d->host, d->port, d->address, roots.data, roots.len,
+			ZH_SVC_PROBE_MS, &s->status, &e);
 		s->answers = s->code == 0;
-		if (!s->answers && (s->why = zh_strdup(e.msg)) == NULL)
-			return zh_err_set(err, ZH_ENOMEM, "out of memory");
+		if (s->code == ZH_ENOMEM || (!s->answers && (s->why = zh_strdup(e.msg)) == NULL))
+			rc = zh_err_set(err, ZH_ENOMEM, "out of memory");
 	}
-	return 0;
+	zh_buf_release(&roots);
+	return rc;
 }
 
 static int verdict_svcs(const struct zh_check_report *rep, enum zh_status *st, struct detail *d,

@@ -43,9 +43,10 @@ static int code_of(CURLcode c)
 	}
 }
 
-int zh_fetch_https_local(const char *host, int port, const char *address, long timeout_ms,
-	long *ret_status, struct zh_err *err)
+int zh_fetch_https_local(const char *host, int port, const char *address, const void *ca_pem,
+	size_t ca_len, long timeout_ms, long *ret_status, struct zh_err *err)
 {
+	struct curl_blob ca = {(void *)ca_pem, ca_len, CURL_BLOB_COPY};
 	char url[320], resolve[320], msg[CURL_ERROR_SIZE];
 	struct curl_slist *rl = NULL;
 	CURL *h;
@@ -68,7 +69,7 @@ int zh_fetch_https_local(const char *host, int port, const char *address, long t
 		curl_easy_setopt(h, CURLOPT_RESOLVE, rl) != CURLE_OK ||
 		curl_easy_setopt(h, CURLOPT_NOPROXY, "*") != CURLE_OK ||
 		curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https") != CURLE_OK ||
-		curl_easy_setopt(h, CURLOPT_SSL_OPTIONS, (long)CURLSSLOPT_NATIVE_CA) != CURLE_OK ||
+		curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &ca) != CURLE_OK ||
 		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms) != CURLE_OK ||
 		curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard) != CURLE_OK ||
 		curl_easy_setopt(h, CURLOPT_ERRORBUFFER, msg) != CURLE_OK) {

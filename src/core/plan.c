@@ -393,26 +393,47 @@ static int plan_legacy(const struct zh_check_report *rep, const char *id, struct
 	return rc;
 }
 
-static int plan_comps(const struct zh_check_report *rep, const char *id, struct zh_plan *p,
-	struct zh_err *err)
+static int plan_comps(const struct zh_check_report *rep, const char *id, unsigned flags,
+	struct zh_plan *p, struct zh_err *err)
 {
 	char zh[600], en[600];
 	size_t i;
 
-	for (i = 0; i < rep->ncomps; i++) {
+	/* --purge: every current component zhushou installed goes first. */
+	for (i = 0; i < rep->ncomps && (flags & ZH_PLAN_PURGE); i++) {
 		const struct zh_comp_state *c = &rep->comps[i];
 		struct zh_step *v;
 
-		if (c->status == ZH_COMP_OK)
+		if (c->installed == NULL)
+			continue;
+		if ((v = push_step(p, ZH_STEP_REMOVE, id, err)) == NULL)
+			return ZH_ENOMEM;
+		v->component = c->def;
+		(void)snprintf(zh, sizeof(zh), "卸载 %s %s", c->def->name.zh, c->installed);
+		(void)snprintf(en, sizeof(en), "remove %s %s", c->def->name.en, c->installed);
+		if (texts(&v->what, zh, en, err) != 0)
+			return ZH_ENOMEM;
+	}
+	for (i = 0; i < rep->ncomps; i++) {
+		const struct zh_comp_state *c = &rep->comps[i];
+		int again = c->installed != NULL && !(flags & ZH_PLAN_PURGE);
+		struct zh_step *v;
+
+		if (c->status == ZH_COMP_OK && !(flags & (ZH_PLAN_FORCE | ZH_PLAN_PURGE)))
 			continue;
 		if ((v = push_step(p, ZH_STEP_INSTALL, id, err)) == NULL)
 			return ZH_ENOMEM;
 		v->component = c->def;
-		(void)snprintf(zh, sizeof(zh), "%s %s %s", c->installed != NULL ? "更新" : "安装",
+		(void)snprintf(zh, sizeof(zh), "%s %s %s",
+			!again				  ? "安装"
+				: c->status == ZH_COMP_OK ? "重新安装"
+							  : "更新",
 			c->def->name.zh, c->def->version);
 		(void)snprintf(en, sizeof(en), "%s %s %s",
-			c->installed != NULL ? "update" : "install", c->def->name.en,
-			c->def->version);
+			!again				  ? "install"
+				: c->status == ZH_COMP_OK ? "reinstall"
+							  : "update",
+			c->def->name.en, c->def->version);
 		if (texts(&v->what, zh, en, err) != 0)
 			return ZH_ENOMEM;
 	}
@@ -465,7 +486,7 @@ int zh_plan_installs(const struct zh_plan *plan)
 	size_t i;
 
 	for (i = 0; i < plan->nsteps; i++)
-		if (plan->steps[i].kind == ZH_STEP_INSTALL)
+		if (plan->steps[i].kind == ZH_STEP_INSTALL || plan->steps[i].kind == ZH_STEP_REMOVE)
 			return 1;
 	return 0;
 }
@@ -479,7 +500,7 @@ int zh_plan_drop_installs(struct zh_plan *plan, const char *why_zh, const char *
 	for (i = 0; i < plan->nsteps; i++) {
 		struct zh_step *s = &plan->steps[i];
 
-		if (s->kind != ZH_STEP_INSTALL) {
+		if (s->kind != ZH_STEP_INSTALL && s->kind != ZH_STEP_REMOVE) {
 			plan->steps[o++] = *s;
 			continue;
 		}
@@ -492,7 +513,8 @@ int zh_plan_drop_installs(struct zh_plan *plan, const char *why_zh, const char *
 	return rc;
 }
 
-int zh_plan_make(const struct zh_check_report *rep, struct zh_plan *plan, struct zh_err *err)
+int zh_plan_make(const struct zh_check_report *rep, unsigned flags, struct zh_plan *plan,
+	struct zh_err *err)
 {
 	size_t i;
 	int rc = 0;
@@ -502,7 +524,10 @@ int zh_plan_make(const struct zh_check_report *rep, struct zh_plan *plan, struct
 		const struct zh_check_result *r = &rep->results[i];
 		const char *probe = r->def->probe, *id = r->def->id;
 
-		if (r->status != ZH_ST_FAIL)
+		/* --force and --purge act on the components even when they are whole. */
+		if (r->status != ZH_ST_FAIL &&
+			!(strcmp(probe, "components") == 0 && r->status == ZH_ST_OK &&
+				(flags & (ZH_PLAN_FORCE | ZH_PLAN_PURGE))))
 			continue;
 		if (strcmp(probe, "trusted_sites") == 0)
 			rc = plan_sites(rep, id, plan, err);
@@ -517,7 +542,7 @@ int zh_plan_make(const struct zh_check_report *rep, struct zh_plan *plan, struct
 		else if (strcmp(probe, "hosts") == 0)
 			rc = plan_hosts(rep, id, plan, err);
 		else if (strcmp(probe, "components") == 0)
-			rc = plan_comps(rep, id, plan, err);
+			rc = plan_comps(rep, id, flags, plan, err);
 		else if (strcmp(probe, "local_service") == 0)
 			rc = plan_svcs(rep, r, plan, err);
 		else
@@ -552,6 +577,11 @@ int zh_plan_run(const struct zh_plan *plan, const struct zh_plan_hooks *hooks, s
 				? zh_err_set(err, ZH_EINVAL, "no source to install '%s' from",
 					  s->component->id)
 				: hooks->install(hooks->ctx, t, s->component, err);
+		} else if (s->kind == ZH_STEP_REMOVE) {
+			rc = hooks == NULL || hooks->remove == NULL
+				? zh_err_set(err, ZH_EINVAL, "cannot remove '%s' here",
+					  s->component->id)
+				: hooks->remove(hooks->ctx, t, s->component, err);
 		} else if (s->kind == ZH_STEP_SVC_START) {
 			rc = zh_txn_service_start(t, s->key, err);
 		} else if (s->kind == ZH_STEP_UNINSTALL) {

@@ -23,6 +23,7 @@ enum zh_step_kind {
 	ZH_STEP_FILE_PUT,
 	ZH_STEP_INSTALL,
 	ZH_STEP_SVC_START,
+	ZH_STEP_REMOVE,
 };
 
 struct zh_step {
@@ -39,6 +40,7 @@ struct zh_step {
 	/* ZH_STEP_FILE_PUT: key is the file's path, data/len its new content. */
 	/* ZH_STEP_INSTALL: the component (borrowed from the catalog), through plan hooks. */
 	/* ZH_STEP_SVC_START: key is the name of a Windows service a component owns. */
+	/* ZH_STEP_REMOVE: the component (borrowed), removed through plan hooks (--purge). */
 	const struct zh_component_def *component;
 	/* ZH_STEP_CERT_ADD: the certificate (borrowed from the catalog). */
 	const struct zh_cert_def *cert;
@@ -64,17 +66,32 @@ struct zh_plan {
 };
 
 /* Make the plan for rep into *plan (release with zh_plan_release). ZH_ENOMEM. */
-int zh_plan_make(const struct zh_check_report *rep, struct zh_plan *plan, struct zh_err *err);
+/*
+ * Flags of zh_plan_make: FORCE installs every current component again even when it is whole;
+ * PURGE first removes every current component zhushou installed, then installs all of them
+ * (the legacy ones are removed as always).
+ */
+enum zh_plan_flags {
+	ZH_PLAN_FORCE = 1 << 0,
+	ZH_PLAN_PURGE = 1 << 1,
+};
+
+int zh_plan_make(const struct zh_check_report *rep, unsigned flags, struct zh_plan *plan,
+	struct zh_err *err);
 
 /* What the plan needs from its caller: where components come from. */
 struct zh_plan_hooks {
 	/* Install component c into t from the verified source. */
 	int (*install)(void *ctx, struct zh_txn *t, const struct zh_component_def *c,
 		struct zh_err *err);
+	/* Remove component c (installed by zhushou) in t. */
+	int (*remove)(void *ctx, struct zh_txn *t, const struct zh_component_def *c,
+		struct zh_err *err);
 	void *ctx;
 };
 
-/* 1 if the plan installs components (the caller must then give hooks with a source). */
+/* 1 if the plan installs or removes components (the caller must then give hooks with a
+ * source). */
 int zh_plan_installs(const struct zh_plan *plan);
 
 /*

@@ -13,6 +13,7 @@
 #include <openssl/x509.h>
 
 #include "certpem.h"
+#include "buf.h"
 #include "mem.h"
 #include "banned.h"
 
@@ -121,4 +122,27 @@ void zh_cert_free(struct zh_cert *c)
 	zh_free(c->der);
 	zh_free(c->subject);
 	zh_free(c);
+}
+
+int zh_cert_der_to_pem(const void *der, size_t len, struct zh_buf *out, struct zh_err *err)
+{
+	const unsigned char *p = der;
+	BUF_MEM *bm = NULL;
+	BIO *mem = NULL;
+	X509 *x;
+	int rc = 0;
+
+	if (len > 64 * 1024 || (x = d2i_X509(NULL, &p, (long)len)) == NULL) {
+		ERR_clear_error();
+		return zh_err_set(err, ZH_EPARSE, "not a DER certificate");
+	}
+	if ((mem = BIO_new(BIO_s_mem())) == NULL || !PEM_write_bio_X509(mem, x) ||
+		(BIO_get_mem_ptr(mem, &bm), bm == NULL))
+		rc = zh_err_set(err, ZH_ENOMEM, "cannot encode certificate");
+	else
+		rc = zh_buf_add(out, bm->data, bm->length, err);
+	ERR_clear_error();
+	BIO_free(mem);
+	X509_free(x);
+	return rc;
 }

@@ -1216,6 +1216,13 @@ static int svc_stop_run(struct zh_db *db, const struct zh_jrec *r, struct zh_err
 	return sys_svc_stop(r->target, ZH_SVC_WAIT_MS, err);
 }
 
+/* A stop leaves nothing to be changed later: a removal deletes the service right after it. */
+static int svc_stop_intact(struct zh_db *db, const struct zh_jrec *r, struct zh_err *err)
+{
+	(void)db, (void)r, (void)err;
+	return 0;
+}
+
 static int meta_put(struct zh_db *db, const char *key, const void *v, size_t len,
 	struct zh_err *err)
 {
@@ -1277,7 +1284,7 @@ static const struct op ops[] = {
 	{"svc.create", svc_create_run, svc_create_undo, svc_create_intact},
 	{"svc.delete", svc_delete_run, svc_delete_undo, svc_delete_intact},
 	{"svc.start", svc_start_run, svc_start_undo, svc_start_intact},
-	{"svc.stop", svc_stop_run, svc_stop_undo, svc_start_intact},
+	{"svc.stop", svc_stop_run, svc_stop_undo, svc_stop_intact},
 };
 
 static const struct op *find_op(const char *kind, struct zh_err *err)
@@ -2108,13 +2115,64 @@ int zh_txn_recover(struct zh_db *db, struct zh_recovery *ret, struct zh_err *err
 
 /* --- Undoing a committed transaction ------------------------------------------------------ */
 
+struct intact_ctx {
+	struct zh_db *db;
+	struct zh_err *err;
+	struct zh_jrec *later; /* the entries seen so far (newest first): kind, target, name */
+	size_t nlater;
+};
+
+static size_t family_len(const char *kind)
+{
+	const char *dot = strchr(kind, '.');
+
+	return dot != NULL ? (size_t)(dot - kind) : strlen(kind);
+}
+
+/* Did entry l, later in the same transaction, change what r left again? */
+static int supersedes(const struct zh_jrec *l, const struct zh_jrec *r)
+{
+	size_t f = family_len(r->kind), n = strlen(r->target);
+	int tree = strcmp(r->kind, "reg.tree") == 0 || strncmp(r->kind, "dir.", 4) == 0;
+
+	if (family_len(l->kind) != f || strncmp(l->kind, r->kind, f) != 0)
+		return 0;
+	/* Registry values are told apart by name; everything else by target alone. */
+	if (strcmp(l->target, r->target) == 0)
+		return tree || strncmp(r->kind, "reg.", 4) != 0 ||
+			(l->name != NULL && r->name != NULL && strcmp(l->name, r->name) == 0);
+	/* Something made again below a key or folder this entry removed. */
+	return tree && strncmp(l->target, r->target, n) == 0 && l->target[n] == '\\';
+}
+
+/*
+ * Is what the entry left still there? Entries come newest first: one whose target a later
+ * entry of the same transaction changed again (--purge removes, then installs) is judged by
+ * that later entry alone.
+ */
 static int check_intact(const struct zh_jrec *r, void *vctx)
 {
-	struct undo_ctx *c = vctx;
+	struct intact_ctx *c = vctx;
 	const struct op *op;
+	struct zh_jrec *v;
+	size_t i;
 
 	if (r->state != ZH_J_DONE)
 		return 0;
+	for (i = 0; i < c->nlater; i++)
+		if (supersedes(&c->later[i], r))
+			return 0;
+	if ((v = zh_realloc(c->later, (c->nlater + 1) * sizeof(*v))) == NULL)
+		return zh_err_set(c->err, ZH_ENOMEM, "out of memory");
+	c->later = v;
+	v = &v[c->nlater];
+	memset(v, 0, sizeof(*v));
+	v->kind = zh_strdup(r->kind);
+	v->target = zh_strdup(r->target);
+	v->name = r->name != NULL ? zh_strdup(r->name) : NULL;
+	c->nlater++;
+	if (v->kind == NULL || v->target == NULL || (r->name != NULL && v->name == NULL))
+		return zh_err_set(c->err, ZH_ENOMEM, "out of memory");
 	op = find_op(r->kind, c->err);
 	if (op == NULL)
 		return c->err->code;
@@ -2250,6 +2308,7 @@ static int run_inverse(const struct zh_jrec *r, void *vctx)
 int zh_txn_undo_committed(struct zh_db *db, int64_t id, int64_t *ret_new_id, struct zh_err *err)
 {
 	struct undo_ctx c = {db, err, 0};
+	struct intact_ctx ictx = {db, err, NULL, 0};
 	struct inverse_ctx ic = {NULL, err};
 	struct zh_txn_row row;
 	char verb[64];
@@ -2275,7 +2334,7 @@ int zh_txn_undo_committed(struct zh_db *db, int64_t id, int64_t *ret_new_id, str
 			(long long)row.id, zh_txn_state_name(row.state));
 		goto out;
 	}
-	if ((rc = zh_db_journal_each(db, row.id, 1, check_intact, &c, err)) != 0) {
+	if ((rc = zh_db_journal_each(db, row.id, 1, check_intact, &ictx, err)) != 0) {
 		zh_err_wrap(err, "cannot roll back transaction %lld", (long long)row.id);
 		goto out;
 	}
@@ -2296,6 +2355,12 @@ int zh_txn_undo_committed(struct zh_db *db, int64_t id, int64_t *ret_new_id, str
 	if (rc == 0)
 		*ret_new_id = ic.t->id;
 out:
+	for (size_t i = 0; i < ictx.nlater; i++) {
+		zh_free(ictx.later[i].kind);
+		zh_free(ictx.later[i].target);
+		zh_free(ictx.later[i].name);
+	}
+	zh_free(ictx.later);
 	zh_txn_free(ic.t);
 	zh_txn_row_release(&row);
 	return rc;
