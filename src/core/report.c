@@ -188,6 +188,34 @@ static int add_av(cJSON *root, const struct zh_check_report *rep)
 	return 1;
 }
 
+static int add_svcs(cJSON *root, const struct zh_check_report *rep)
+{
+	cJSON *arr, *o;
+	size_t i;
+
+	if (rep->have_svcs != 1)
+		return 1;
+	arr = cJSON_AddArrayToObject(root, "local_services");
+	if (arr == NULL)
+		return 0;
+	for (i = 0; i < rep->cat->nservices; i++) {
+		const struct zh_svc_state *v = &rep->svcs[i];
+
+		o = cJSON_CreateObject();
+		if (o == NULL || !cJSON_AddItemToArray(arr, o))
+			return cJSON_Delete(o), 0;
+		if (!add_str(o, "host", v->def->host) || !add_str(o, "address", v->def->address) ||
+			!cJSON_AddNumberToObject(o, "port", v->def->port) ||
+			!add_str(o, "component", v->def->component) ||
+			!cJSON_AddBoolToObject(o, "answers", v->answers) ||
+			!cJSON_AddNumberToObject(o, "http_status", (double)v->status) ||
+			!add_str(o, "error", v->answers ? NULL : zh_err_name(v->code)) ||
+			!add_str(o, "why", v->why))
+			return 0;
+	}
+	return 1;
+}
+
 static int add_checks(cJSON *root, const struct zh_check_report *rep, const char *lang)
 {
 	cJSON *arr = cJSON_AddArrayToObject(root, "checks"), *sum;
@@ -247,7 +275,8 @@ int zh_report_check_json(const struct zh_check_report *rep, const char *lang,
 		!add_str(root, "lang", lang) ||
 		!cJSON_AddBoolToObject(root, "ok", !zh_check_problems(rep)) ||
 		!add_checks(root, rep, lang) || !add_legacy(root, rep) || !add_inet(root, rep) ||
-		!add_certs(root, rep) || !add_comps(root, rep) || !add_av(root, rep)) {
+		!add_certs(root, rep) || !add_comps(root, rep) || !add_av(root, rep) ||
+		!add_svcs(root, rep)) {
 		rc = zh_err_set(err, ZH_ENOMEM, "cannot build JSON report");
 		goto out;
 	}
