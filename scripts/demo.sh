@@ -21,12 +21,8 @@ zh_new_prefix "$dir"
 zh_log "installing the old controls and look-alikes (real installers)"
 zh_seed_legacy
 zh_seed_decoys
-IS='HKCU\Software\Microsoft\Windows\CurrentVersion\Internet Settings'
-wine reg add "$IS" /v ProxyEnable /t REG_DWORD /d 1 /f >/dev/null 2>&1
-wine reg add "$IS" /v ProxyServer /t REG_SZ /d 127.0.0.1:7890 /f >/dev/null 2>&1
-wine reg add "$IS" /v ProxyOverride /t REG_SZ /d '172.30.*;192.168.*;127.0.0.1' /f >/dev/null 2>&1
-
-wine reg add "$IS" /v SecureProtocols /t REG_DWORD /d 0xA0 /f >/dev/null 2>&1
+zh_log "the guide's proxy, TLS 1.2 off, an unrelated trusted site"
+zh_seed_portal_settings
 
 pack=$(winepath -w "$ZH_BUILD/packages/changjiang-pack.zip")
 
@@ -44,3 +40,6 @@ done
 echo
 echo '$ zhushou history'
 wine "$exe" history --lang "$lang"
+echo
+echo '$ zhushou list'
+wine "$exe" list --lang "$lang"

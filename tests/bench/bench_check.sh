@@ -25,12 +25,7 @@ zh_seed_unrelated "$N"
 zh_seed_legacy
 if [[ $MODE == full ]]; then
 	zh_seed_decoys
-	IS='HKCU\Software\Microsoft\Windows\CurrentVersion\Internet Settings'
-	wine reg add "$IS" /v ProxyEnable /t REG_DWORD /d 1 /f >/dev/null 2>&1
-	wine reg add "$IS" /v ProxyServer /t REG_SZ /d 127.0.0.1:7890 /f >/dev/null 2>&1
-	wine reg add "$IS" /v ProxyOverride /t REG_SZ /d '172.30.*;192.168.*;127.0.0.1' /f >/dev/null 2>&1
-	wine reg add "$IS" /v SecureProtocols /t REG_DWORD /d 0xA0 /f >/dev/null 2>&1
-	wine reg add "$IS\ZoneMap\Domains\example.org" /v https /t REG_DWORD /d 2 /f >/dev/null 2>&1
+	zh_seed_portal_settings
 fi
 wine cmd /c exit >/dev/null 2>&1
 

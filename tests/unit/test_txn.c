@@ -71,8 +71,8 @@ static void add_db_state(struct zh_buf *b)
 		return;
 	}
 	if (zh_db_component_get(db, "demo", &c, NULL) == 0) {
-		(void)zh_buf_printf(b, NULL, "[db] demo %s %zu %zu %zu\n", c.version, c.nfiles,
-			c.nregs, c.ncerts);
+		(void)zh_buf_printf(b, NULL, "[db] demo %s %zu %zu %zu %zu %s\n", c.version,
+			c.nfiles, c.nregs, c.ncerts, c.nsvcs, c.nsvcs > 0 ? c.svcs[0] : "-");
 		for (i = 0; i < c.nfiles; i++)
 			(void)zh_buf_printf(b, NULL, "  %s %lld %s\n", c.files[i].path,
 				(long long)c.files[i].size, c.files[i].sha256);
@@ -181,7 +181,10 @@ static int work(struct zh_txn *t, struct zh_err *err)
 		};
 		struct zh_db_reg g[] = {{0, 1, "Software\\Zh", "v"}};
 		struct zh_db_cert h[] = {{"Root", "e2b8294b5584ab6b58c290466cac3fb8398f8483"}};
+		char *k[] = {"ZhSvc", "AaSvc"};
 		struct zh_db_component c = {.id = "demo",
+			.svcs = k,
+			.nsvcs = 2,
 			.version = "1.0",
 			.files = f,
 			.nfiles = 1,
@@ -260,6 +263,8 @@ static void t_commit_then_rollback(void)
 	zh_txn_free(t);
 	after = state(&an);
 	T_CHECK(!same(before, bn, after, an));
+	/* The record holds the services too (schema 2, record format 3), sorted. */
+	T_CHECK(strstr(after, "[db] demo 1.0 1 1 1 2 AaSvc\n") != NULL);
 	/* Rollback of the committed transaction restores the exact bytes. */
 	T_EQ_INT(zh_txn_undo_committed(db, 0, &undo_id, &err), 0);
 	if (err.code != 0)

@@ -54,11 +54,7 @@ root_sha1=$(openssl x509 -in "$zh_t_dir/root.pem" -noout -fingerprint -sha1 | se
 zh_seed_legacy
 zh_seed_decoys
 zh_seed_unrelated 1000
-wine reg add "$IS" /v ProxyEnable /t REG_DWORD /d 1 /f >/dev/null 2>&1
-wine reg add "$IS" /v ProxyServer /t REG_SZ /d 127.0.0.1:7890 /f >/dev/null 2>&1
-wine reg add "$IS" /v ProxyOverride /t REG_SZ /d '172.30.*;192.168.*;127.0.0.1' /f >/dev/null 2>&1
-wine reg add "$IS" /v SecureProtocols /t REG_DWORD /d 0xA0 /f >/dev/null 2>&1
-wine reg add "$D\\example.org" /v https /t REG_DWORD /d 2 /f >/dev/null 2>&1
+zh_seed_portal_settings
 # Wine's cscript registers its own type library on its first run: done before the snapshot, so
 # that the snapshots compare what zhushou did.
 echo 'WScript.Echo(1);' >"$zh_t_dir/warm.js"

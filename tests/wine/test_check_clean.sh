@@ -2,7 +2,6 @@
 # `zhushou check` on a fresh prefix: no legacy component, every check has a verdict, the exit
 # code (seen from a Windows parent) agrees with the verdicts, and checking changes nothing.
 source "$(dirname "$0")/common.sh"
-zh_t_settings_catalog
 
 zh_snapshot "$zh_t_dir/before"
 zhushou check --json >"$zh_t_dir/out.json" || true

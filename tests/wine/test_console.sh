@@ -2,7 +2,6 @@
 # Console text: the UI language picks zh-CN or English (--lang overrides); redirected output
 # is UTF-8; on a console (a pty) WriteConsoleW shows the Chinese intact.
 source "$(dirname "$0")/common.sh"
-zh_t_settings_catalog
 
 zhushou check --lang zh >"$zh_t_dir/zh.txt" || true
 if grep -q '旧版控件' "$zh_t_dir/zh.txt" && grep -q '受信任站点' "$zh_t_dir/zh.txt"; then
