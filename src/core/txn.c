@@ -33,6 +33,7 @@
 #include "../sys/fault.h"
 #include "../sys/fs.h"
 #include "../sys/svc.h"
+#include "../sys/mem.h"
 #include "banned.h"
 
 struct zh_txn {
@@ -1907,7 +1908,7 @@ int zh_txn_cert_remove(struct zh_txn *t, const char *store, const uint8_t sha1[2
 		r.old_len = len;
 		rc = run_op(t, &r, err);
 	}
-	zh_free(der);
+	sys_free(der);
 	if (rc != 0)
 		zh_err_wrap(err, "removing certificate %s from %s", target, store);
 	return rc;

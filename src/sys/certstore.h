@@ -21,7 +21,7 @@ enum sys_cert_loc {
 int sys_cert_present(enum sys_cert_loc loc, const char *store, const uint8_t sha1[20],
 	int *ret_present, struct zh_err *err);
 
-/* The DER bytes of the certificate with this SHA-1 in store (zh_free); ZH_ENOENT if absent. */
+/* The DER bytes of the certificate with this SHA-1 in store (sys_free); ZH_ENOENT if absent. */
 int sys_cert_get(enum sys_cert_loc loc, const char *store, const uint8_t sha1[20], void **ret_der,
 	size_t *ret_len, struct zh_err *err);
 

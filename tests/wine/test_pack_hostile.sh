@@ -97,8 +97,9 @@ if grep -q 'WARNING: the offline pack.*EXPIRED' "$zh_t_dir/err.txt"; then
 else
 	fail "no loud warning for the expired pack: $(cat "$zh_t_dir/err.txt")"
 fi
-# The publisher's side under Wine: pack build from packages/, verified by both builds.
-if wine "$ZHUSHOU_EXE" --lang en pack build "$(winpath "$ZH_SOURCE_ROOT/packages")" \
+# The publisher's side under Wine: pack build from packages/demo-hello (the other recipes
+# name built stand-ins), verified by both builds.
+if wine "$ZHUSHOU_EXE" --lang en pack build "$(winpath "$ZH_SOURCE_ROOT/packages/demo-hello")" \
 	-o "$(winpath "$zh_t_dir/wine-built.zip")" --key "$(winpath "$build/dev-publisher.key")" \
 	--cert "$(winpath "$build/dev-publisher.pem")" --serial 7 --expires +30 >/dev/null &&
 	"$build/zhushou-native" verify "$zh_t_dir/wine-built.zip" >/dev/null &&

@@ -7,7 +7,6 @@
 
 #include "../certstore.h"
 #include "../fault.h"
-#include "../../core/mem.h"
 #include "wstr.h"
 #include "../../core/banned.h"
 
@@ -132,7 +131,7 @@ int sys_cert_get(enum sys_cert_loc loc, const char *store, const uint8_t sha1[20
 	c = find(h, sha1);
 	if (c == NULL)
 		rc = ZH_ENOENT;
-	else if ((*ret_der = zh_malloc(c->cbCertEncoded + 1)) == NULL)
+	else if ((*ret_der = malloc(c->cbCertEncoded + 1)) == NULL)
 		rc = zh_err_set(err, ZH_ENOMEM, "out of memory");
 	else {
 		memcpy(*ret_der, c->pbCertEncoded, c->cbCertEncoded);

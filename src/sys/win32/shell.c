@@ -8,7 +8,6 @@
 
 #include "../shell.h"
 #include "../fault.h"
-#include "../../core/mem.h"
 #include "wstr.h"
 #include "../../core/banned.h"
 

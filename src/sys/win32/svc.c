@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* Windows services through the Service Control Manager; see svc.h. */
 #include <stdlib.h>
+#include <string.h>
 #include <windows.h>
 
 #include "../svc.h"
 #include "../fault.h"
-#include "../../core/mem.h"
 #include "wstr.h"
 #include "../../core/banned.h"
 
@@ -73,7 +73,7 @@ int sys_svc_query(const char *name, int *ret_exists, int *ret_running, struct sy
 		*ret_running = st.dwCurrentState != SERVICE_STOPPED;
 	if (rc == 0 && cfg != NULL) {
 		(void)QueryServiceConfigW(s, NULL, 0, &need);
-		if ((q = zh_malloc(need + sizeof(*q))) == NULL)
+		if ((q = malloc(need + sizeof(*q))) == NULL)
 			rc = zh_err_set(err, ZH_ENOMEM, "out of memory");
 		else if (!QueryServiceConfigW(s, q, need + (DWORD)sizeof(*q), &need))
 			rc = win_err(err, GetLastError(),
@@ -91,7 +91,7 @@ int sys_svc_query(const char *name, int *ret_exists, int *ret_running, struct sy
 				rc = zh_err_set(err, ZH_ENOMEM, "out of memory");
 			}
 		}
-		zh_free(q);
+		free(q);
 	}
 	CloseServiceHandle(s);
 	CloseServiceHandle(m);
