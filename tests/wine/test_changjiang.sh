@@ -206,4 +206,49 @@ zh_snapshot_diff "$zh_t_dir/before" "$zh_t_dir/rolled" >"$zh_t_dir/d4" &&
 	{ fail "rollback left differences"; head -30 "$zh_t_dir/d4"; }
 wine reg query "$SVC" >/dev/null 2>&1 && fail "the service exists after the rollback" ||
 	ok "no UKEY service after the rollback"
+
+# --- Installing the UKEY control, failed or cut off at each change point: the PC as before -------
+# (its certificate, service creation and start included; services live outside the snapshot's
+# Software keys, so the service key is looked at each time)
+zh_snapshot "$zh_t_dir/start"
+zhushou install cj-ukey-control --source "$pack" --lang en --json >"$zh_t_dir/one.json" 2>/dev/null || true
+points=$(json "$zh_t_dir/one.json" 'd["change_points"]')
+expect_eq "install cj-ukey-control" "$(json "$zh_t_dir/one.json" 'd["exit_code"]')" 0
+zhushou remove cj-ukey-control --lang en >/dev/null 2>&1 || true
+errors=(enospc eacces eio)
+bad=0
+for mode in failop crash; do
+	for n in $(seq 1 "$points"); do
+		e=${errors[$((n % 3))]}
+		f=$mode:$n
+		[[ $mode == failop ]] && f=$f:$e
+		code=$(ZHUSHOU_FAULT=$f zhushou_code install cj-ukey-control --source "$pack" --lang en)
+		# A cut-off run is recovered by the next one, before it does anything else: rolled
+		# back, or completed when its commit record was durable (then removed below).
+		if [[ $mode == crash ]]; then
+			zhushou history >/dev/null 2>&1
+			zhushou list --json >"$zh_t_dir/l.json" 2>/dev/null || true
+			json "$zh_t_dir/l.json" '[c["id"] for c in d["installed"]]' | grep -q cj-ukey-control &&
+				code=0
+		fi
+		if [[ $code == 0 ]]; then
+			# Past the commit record: it happened; take it away again for the next point.
+			zhushou remove cj-ukey-control --lang en >/dev/null 2>&1 || true
+		elif [[ $mode == failop && $code != 1603 ]]; then
+			fail "$f: exit $code"
+			bad=1
+		fi
+		zh_snapshot "$zh_t_dir/now"
+		if ! zh_snapshot_diff "$zh_t_dir/start" "$zh_t_dir/now" >"$zh_t_dir/d5" ||
+			wine reg query "$SVC" >/dev/null 2>&1; then
+			fail "$f left the PC changed"
+			head -20 "$zh_t_dir/d5"
+			bad=1
+			break 2
+		fi
+	done
+done
+[[ $bad -eq 0 && $points -gt 5 ]] &&
+	ok "failure and interruption at each of $points change points of the UKEY control's install: PC as before" ||
+	fail "UKEY control install sweep ($points points)"
 finish
