@@ -36,6 +36,13 @@ static void t_builtin(void)
 	T_EQ_INT(cat->nbypass, 1);
 	T_EQ_STR(cat->bypass[0], "powerservice.csii.com.cn");
 	T_EQ_INT(cat->proto_require, ZH_PROTO_TLS12);
+	T_EQ_INT(cat->ncomponents, 4);
+	T_EQ_STR(cat->components[0].id, "cj-ukey-control");
+	T_EQ_INT(cat->nservices, 1);
+	T_EQ_STR(cat->services[0].host, "powerservice.csii.com.cn");
+	T_EQ_STR(cat->services[0].address, "127.0.0.1");
+	T_EQ_INT(cat->services[0].port, 50876);
+	T_EQ_STR(cat->services[0].component, "cj-ukey-control");
 	T_CHECK(cat->nchecks >= 4);
 	for (i = 0; i < cat->nchecks; i++) {
 		T_CHECK(cat->checks[i].title.zh[0] != '\0' && cat->checks[i].title.en[0] != '\0');
@@ -88,6 +95,12 @@ static char *mutate(const char *from, const char *to)
 	return out;
 }
 
+#define COMP                                                                                       \
+	"\"components\":[{\"id\":\"c\",\"version\":\"1\",\"name\":{\"zh\":\"c\",\"en\":\"c\"}}],"
+#define SVC(comp, port, addr)                                                                      \
+	"\"local_services\":[{\"host\":\"svc.example\",\"address\":\"" addr "\",\"port\":" port    \
+	",\"component\":" comp ",\"name\":{\"zh\":\"s\",\"en\":\"s\"}}],"
+
 static void t_broken(void)
 {
 	static const struct {
@@ -119,6 +132,17 @@ static void t_broken(void)
 		{"Old Widget", "Old \xff Widget", "display_name': not valid UTF-8"},
 		{"\"checks\":[{\"id\":\"old\"", "\"checks\":[{\"id\":\"o\"},{\"id\":\"old\"",
 			"checks[0]"},
+		/* Local services: a port, an address, and a component of the catalog's own. */
+		{"\"checks\":", SVC("\"x\"", "50876", "127.0.0.1") "\"checks\":",
+			"local_services[0].component"},
+		{"\"checks\":", COMP SVC("\"c\"", "0", "127.0.0.1") "\"checks\":",
+			"local_services[0].port"},
+		{"\"checks\":", COMP SVC("\"c\"", "65536", "127.0.0.1") "\"checks\":",
+			"local_services[0].port"},
+		{"\"checks\":", COMP SVC("\"c\"", "\"443\"", "127.0.0.1") "\"checks\":",
+			"local_services[0].port"},
+		{"\"checks\":", COMP SVC("\"c\"", "443", "127.0.0.1;rm") "\"checks\":",
+			"local_services[0].address"},
 	};
 	size_t i;
 
