@@ -368,6 +368,30 @@ static int parse_services(struct ctx *c, const cJSON *root, struct zh_catalog *c
 	return 0;
 }
 
+static int parse_ukey(struct ctx *c, const cJSON *root, struct zh_catalog *cat)
+{
+	const cJSON *o = cJSON_GetObjectItemCaseSensitive(root, "ukey");
+	int rc;
+	size_t j;
+
+	if (o == NULL)
+		return 0;
+	(void)snprintf(c->path, sizeof(c->path), "ukey");
+	if (!cJSON_IsObject(o))
+		return bad(c, "", "must be an object");
+	if ((rc = get_str(c, o, "pkcs11_module", 1, &cat->ukey.module)) != 0 ||
+		(rc = get_str(c, o, "component", 1, &cat->ukey.component)) != 0)
+		return rc;
+	if (strlen(cat->ukey.module) > 260 || strchr(cat->ukey.module, '\\') == NULL ||
+		strstr(cat->ukey.module, "..") != NULL)
+		return bad(c, "pkcs11_module",
+			"must be a Windows path (at most 260 bytes, no '..')");
+	for (j = 0; j < cat->ncomponents; j++)
+		if (strcmp(cat->components[j].id, cat->ukey.component) == 0)
+			return 0;
+	return bad(c, "component", "not one of \"components\"");
+}
+
 static int parse_certs(struct ctx *c, const cJSON *root, struct zh_catalog *cat)
 {
 	const cJSON *a, *e;
@@ -629,6 +653,7 @@ int zh_catalog_parse(const char *json, size_t len, const char *const *known_prob
 		(rc = parse_sites(&c, root, cat)) != 0 || (rc = parse_bypass(&c, root, cat)) != 0 ||
 		(rc = parse_certs(&c, root, cat)) != 0 || (rc = parse_hosts(&c, root, cat)) != 0 ||
 		(rc = parse_services(&c, root, cat)) != 0 ||
+		(rc = parse_ukey(&c, root, cat)) != 0 ||
 		(rc = parse_environment(&c, root, cat)) != 0 ||
 		(rc = parse_protocols(&c, root, cat)) != 0 ||
 		(rc = parse_checks(&c, root, known_probes, cat)) != 0)
@@ -705,6 +730,8 @@ void zh_catalog_free(struct zh_catalog *cat)
 		text_release(&cat->services[i].name);
 	}
 	zh_free(cat->services);
+	zh_free(cat->ukey.module);
+	zh_free(cat->ukey.component);
 	for (i = 0; i < cat->nchecks; i++) {
 		zh_free(cat->checks[i].id);
 		zh_free(cat->checks[i].probe);

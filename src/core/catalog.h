@@ -80,6 +80,12 @@ struct zh_local_service_def {
 	struct zh_text name;
 };
 
+/* The UKEY: read through the vendor's PKCS#11 module (installed by a component). */
+struct zh_ukey_def {
+	char *module; /* the module's path, %ENV% names expanded on the PC */
+	char *component; /* the component that installs it */
+};
+
 struct zh_site_def {
 	char *domain; /* "cj-pension.com.cn": the domain and its subdomains */
 	char *scheme; /* "https", "http" or "*" */
@@ -121,6 +127,7 @@ struct zh_catalog {
 	size_t nhosts;
 	struct zh_local_service_def *services;
 	size_t nservices;
+	struct zh_ukey_def ukey; /* module NULL: the profile has no UKEY */
 	uint32_t proto_require; /* ZH_PROTO_* bits that must be on */
 	char **supported_os; /* "Windows 7", "Windows 10", ... */
 	size_t nsupported_os;

@@ -21,6 +21,7 @@ struct zh_cert {
 	char sha1_hex[2 * ZH_SHA1_LEN + 1];
 	char sha256_hex[65];
 	char *subject; /* one line, UTF-8, owned */
+	int64_t not_after; /* end of validity, seconds UTC */
 };
 
 /* Parse exactly one certificate from PEM into *ret (zh_cert_free). ZH_EPARSE. */

@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "check.h"
 #include "certpem.h"
@@ -19,6 +20,9 @@
 #include "install.h"
 #include "../sys/reg.h"
 #include "../sys/svc.h"
+#include "../sys/p11.h"
+#include "../sys/mem.h"
+#include "utc.h"
 #include "mem.h"
 #include "banned.h"
 
@@ -41,6 +45,7 @@ const char *const zh_probe_names[] = {
 	"admin",
 	"antivirus",
 	"local_service",
+	"ukey",
 	NULL,
 };
 
@@ -716,6 +721,110 @@ static int verdict_svcs(const struct zh_check_report *rep, enum zh_status *st, s
 	return rc;
 }
 
+/* The UKEY through the catalog's PKCS#11 module: a token, its first readable certificate. */
+static int probe_ukey(struct zh_check_report *rep, struct zh_err *err)
+{
+	struct zh_ukey_state *u = &rep->ukey;
+	struct sys_p11_token tok;
+	char *path = NULL;
+	size_t i;
+	int rc;
+
+	if (rep->cat->ukey.module == NULL)
+		return 0;
+	if ((rc = sys_env_expand(rep->cat->ukey.module, &path, err)) != 0)
+		return rc;
+	rc = sys_p11_read(path, &tok, err);
+	sys_free(path);
+	if (rc == ZH_ENOENT) {
+		zh_err_init(err);
+		sys_p11_release(&tok);
+		return 0;
+	}
+	u->module_found = 1;
+	u->present = tok.present;
+	memcpy(u->label, tok.label, sizeof(u->label));
+	memcpy(u->serial, tok.serial, sizeof(u->serial));
+	u->ncerts = tok.ncerts;
+	if (rc == ZH_EIO) {
+		u->read_failed = 1;
+		u->why = zh_strdup(err->msg);
+		zh_err_init(err);
+		rc = u->why == NULL ? zh_err_set(err, ZH_ENOMEM, "out of memory") : 0;
+	}
+	for (i = 0; i < tok.ncerts && rc == 0 && u->subject == NULL; i++) {
+		struct zh_cert *c = NULL;
+		struct zh_err e;
+
+		zh_err_init(&e);
+		if (zh_cert_from_der(tok.certs[i], tok.lens[i], &c, &e) != 0)
+			continue;
+		u->subject = zh_strdup(c->subject);
+		u->not_after = c->not_after;
+		u->expired = c->not_after < (int64_t)time(NULL);
+		zh_cert_free(c);
+		if (u->subject == NULL)
+			rc = zh_err_set(err, ZH_ENOMEM, "out of memory");
+	}
+	sys_p11_release(&tok);
+	return rc;
+}
+
+static int verdict_ukey(const struct zh_check_report *rep, enum zh_status *st, struct detail *d,
+	struct zh_err *err)
+{
+	const struct zh_ukey_state *u = &rep->ukey;
+	char until[ZH_UTC_LEN];
+	int rc;
+
+	*st = problem(rep, "ukey");
+	if (rep->cat->ukey.module == NULL) {
+		*st = ZH_ST_OK;
+		return two(d, err, "本配置不使用 UKEY", "the profile uses no UKEY");
+	}
+	if (!u->module_found)
+		return two(d, err, "未安装 UKEY 驱动（长江UKey控件）",
+			"the UKEY module is not installed (the UKEY control)");
+	if (!u->present)
+		return u->read_failed
+			? (rc = zh_buf_printf(&d->zh, err, "无法访问 UKEY：%s", u->why)) != 0
+				? rc
+				: zh_buf_printf(&d->en, err, "the UKEY cannot be reached: %s",
+					  u->why)
+			: two(d, err, "未检测到 UKEY（未插入或无法识别）",
+				  "no UKEY found (not inserted, or not recognised)");
+	if (u->read_failed) {
+		rc = zh_buf_printf(&d->zh, err, "UKEY %s（%s）无法读取：%s", u->label, u->serial,
+			u->why);
+		return rc != 0 ? rc
+			       : zh_buf_printf(&d->en, err, "UKEY %s (%s) cannot be read: %s",
+					 u->label, u->serial, u->why);
+	}
+	if (u->subject == NULL) {
+		rc = zh_buf_printf(&d->zh, err, "UKEY %s（%s）上没有可读取的证书", u->label,
+			u->serial);
+		return rc != 0
+			? rc
+			: zh_buf_printf(&d->en, err, "UKEY %s (%s) holds no readable certificate",
+				  u->label, u->serial);
+	}
+	zh_utc_format(u->not_after, until);
+	if (u->expired) {
+		rc = zh_buf_printf(&d->zh, err, "UKEY %s（%s）的证书 %s 已于 %s 过期", u->label,
+			u->serial, u->subject, until);
+		return rc != 0 ? rc
+			       : zh_buf_printf(&d->en, err,
+					 "the certificate %s on UKEY %s (%s) expired on %s",
+					 u->subject, u->label, u->serial, until);
+	}
+	*st = ZH_ST_OK;
+	rc = zh_buf_printf(&d->zh, err, "UKEY %s（%s）：证书 %s，有效期至 %s", u->label, u->serial,
+		u->subject, until);
+	return rc != 0 ? rc
+		       : zh_buf_printf(&d->en, err, "UKEY %s (%s): certificate %s, valid until %s",
+				 u->label, u->serial, u->subject, until);
+}
+
 typedef int (*verdict_fn)(const struct zh_check_report *, enum zh_status *, struct detail *,
 	struct zh_err *);
 
@@ -729,6 +838,7 @@ enum fact {
 	FACT_ADMIN,
 	FACT_AV,
 	FACT_SVCS,
+	FACT_UKEY,
 };
 
 static const struct {
@@ -751,6 +861,7 @@ static const struct {
 	{"admin", FACT_ADMIN, verdict_admin},
 	{"antivirus", FACT_AV, verdict_av},
 	{"local_service", FACT_SVCS, verdict_svcs},
+	{"ukey", FACT_UKEY, verdict_ukey},
 };
 
 static int fact_arp(struct zh_check_report *rep, struct zh_err *err)
@@ -792,6 +903,7 @@ static int (*const fact_probe[])(struct zh_check_report *, struct zh_err *) = {
 	[FACT_ADMIN] = fact_admin,
 	[FACT_AV] = probe_av,
 	[FACT_SVCS] = probe_svcs,
+	[FACT_UKEY] = probe_ukey,
 };
 
 static int *fact_have(struct zh_check_report *rep, enum fact f)
@@ -813,6 +925,8 @@ static int *fact_have(struct zh_check_report *rep, enum fact f)
 		return &rep->have_av;
 	case FACT_SVCS:
 		return &rep->have_svcs;
+	case FACT_UKEY:
+		return &rep->have_ukey;
 	case FACT_CERTS:
 		break;
 	}
@@ -930,6 +1044,8 @@ void zh_check_report_release(struct zh_check_report *rep)
 	for (size_t k = 0; rep->svcs != NULL && k < rep->cat->nservices; k++)
 		zh_free(rep->svcs[k].why);
 	zh_free(rep->svcs);
+	zh_free(rep->ukey.why);
+	zh_free(rep->ukey.subject);
 	memset(rep, 0, sizeof(*rep));
 }
 

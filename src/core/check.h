@@ -67,6 +67,19 @@ struct zh_svc_state {
 	char *why; /* libcurl's words */
 };
 
+/* The UKEY, read through the catalog's PKCS#11 module. */
+struct zh_ukey_state {
+	int module_found; /* the module is installed */
+	int read_failed; /* a module call failed: why says which */
+	char *why;
+	int present; /* a token in a slot */
+	char label[33], serial[17];
+	size_t ncerts;
+	char *subject; /* the first certificate that parses, or NULL */
+	int64_t not_after;
+	int expired;
+};
+
 struct zh_db;
 
 struct zh_check_report {
@@ -94,6 +107,8 @@ struct zh_check_report {
 	unsigned char *av_present; /* per catalog antivirus entry: its service is installed */
 	int have_svcs;
 	struct zh_svc_state *svcs; /* per catalog local service */
+	int have_ukey;
+	struct zh_ukey_state ukey;
 };
 
 /* The probe names this build can run, NULL-terminated (for zh_catalog_parse). */

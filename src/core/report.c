@@ -14,6 +14,7 @@
 #include "certpem.h"
 #include "mem.h"
 #include "text.h"
+#include "utc.h"
 #include "banned.h"
 
 const char *zh_report_json_lib_version(void)
@@ -216,6 +217,28 @@ static int add_svcs(cJSON *root, const struct zh_check_report *rep)
 	return 1;
 }
 
+static int add_ukey(cJSON *root, const struct zh_check_report *rep)
+{
+	const struct zh_ukey_state *u = &rep->ukey;
+	char until[ZH_UTC_LEN];
+	cJSON *o;
+
+	if (rep->have_ukey != 1 || rep->cat->ukey.module == NULL)
+		return 1;
+	if ((o = cJSON_AddObjectToObject(root, "ukey")) == NULL)
+		return 0;
+	zh_utc_format(u->not_after, until);
+	return add_str(o, "module", rep->cat->ukey.module) &&
+		cJSON_AddBoolToObject(o, "module_found", u->module_found) &&
+		cJSON_AddBoolToObject(o, "present", u->present) &&
+		add_str(o, "label", u->present ? u->label : NULL) &&
+		add_str(o, "serial", u->present ? u->serial : NULL) &&
+		cJSON_AddNumberToObject(o, "certificates", (double)u->ncerts) &&
+		add_str(o, "subject", u->subject) &&
+		add_str(o, "not_after", u->subject != NULL ? until : NULL) &&
+		cJSON_AddBoolToObject(o, "expired", u->expired) && add_str(o, "why", u->why);
+}
+
 static int add_checks(cJSON *root, const struct zh_check_report *rep, const char *lang)
 {
 	cJSON *arr = cJSON_AddArrayToObject(root, "checks"), *sum;
@@ -276,7 +299,7 @@ int zh_report_check_json(const struct zh_check_report *rep, const char *lang,
 		!cJSON_AddBoolToObject(root, "ok", !zh_check_problems(rep)) ||
 		!add_checks(root, rep, lang) || !add_legacy(root, rep) || !add_inet(root, rep) ||
 		!add_certs(root, rep) || !add_comps(root, rep) || !add_av(root, rep) ||
-		!add_svcs(root, rep)) {
+		!add_svcs(root, rep) || !add_ukey(root, rep)) {
 		rc = zh_err_set(err, ZH_ENOMEM, "cannot build JSON report");
 		goto out;
 	}

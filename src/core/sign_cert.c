@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/bio.h>
 #include <openssl/err.h>
@@ -13,6 +14,7 @@
 #include <openssl/x509.h>
 
 #include "certpem.h"
+#include "utc.h"
 #include "buf.h"
 #include "mem.h"
 #include "banned.h"
@@ -37,6 +39,7 @@ static int cert_fill(X509 *x, struct zh_cert **ret, struct zh_err *err)
 	unsigned int n;
 	BIO *mem = NULL;
 	BUF_MEM *bm = NULL;
+	struct tm tm;
 	int dlen, rc = 0;
 
 	c = zh_calloc(1, sizeof(*c));
@@ -54,6 +57,13 @@ static int cert_fill(X509 *x, struct zh_cert **ret, struct zh_err *err)
 	}
 	hex(c->sha1, ZH_SHA1_LEN, c->sha1_hex);
 	hex(sha256, 32, c->sha256_hex);
+	memset(&tm, 0, sizeof(tm));
+	if (!ASN1_TIME_to_tm(X509_get0_notAfter(x), &tm)) {
+		rc = zh_err_set(err, ZH_EPARSE, "certificate has no valid end date");
+		goto out;
+	}
+	c->not_after = zh_utc_from_fields(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		tm.tm_min, tm.tm_sec);
 	mem = BIO_new(BIO_s_mem());
 	if (mem == NULL ||
 		X509_NAME_print_ex(mem, X509_get_subject_name(x), 0,
