@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * `zhushou repair [--source PACK [--allow-expired] [--force] [--purge]] [--dry-run] [--json]
- * [--quiet] [--wait S] [--timeout S]`: 一键修复. --force installs the current components again
- * even when they are whole; --purge removes them (and the old ones) first, then installs
- * them clean: what support asks for. Check, plan,
- * then run the plan as one transaction: all of it happens or none of it (a failed step undoes the
- * steps before it, exit 1603). Then check again: exit 0 when the PC is ready, 1 when problems
- * remain that repair cannot fix here (each named with the reason), 1618 when another
- * zhushou is running.
+ * [--clear-ie-cache] [--quiet] [--wait S] [--timeout S]`: 一键修复. --force installs the current
+ * components again even when they are whole; --purge removes them (and the old ones) first, then
+ * installs them clean: what support asks for. --clear-ie-cache also deletes Internet Explorer's
+ * cached files (through the journal; IE must be closed). Check, plan, then run the plan as one
+ * transaction: all of it happens or none of it (a failed step undoes the steps before it, exit
+ * 1603). Then check again: exit 0 when the PC is ready, 1 when problems remain that repair cannot
+ * fix here (each named with the reason), 1618 when another zhushou is running.
  */
 #include <string.h>
 
@@ -15,6 +15,7 @@
 #include "../core/check.h"
 #include "../core/mem.h"
 #include "../core/plan.h"
+#include "../core/iecache.h"
 #include "../core/report.h"
 #include "../sys/fault.h"
 #include "../sys/env.h"
@@ -115,6 +116,7 @@ int verb_repair(struct zh_cli *cli)
 	struct zh_plan_hooks hooks = {install_hook, remove_hook, &ictx};
 	const char *source = NULL;
 	unsigned flags = 0, pflags = 0;
+	int clear_cache = 0;
 	char *json = NULL;
 	int code, rc, a, admin = 0;
 
@@ -134,6 +136,8 @@ int verb_repair(struct zh_cli *cli)
 			pflags |= ZH_PLAN_FORCE;
 		} else if (strcmp(cli->argv[a], "--purge") == 0) {
 			pflags |= ZH_PLAN_PURGE;
+		} else if (strcmp(cli->argv[a], "--clear-ie-cache") == 0) {
+			clear_cache = 1;
 		} else {
 			err_printf("zhushou repair: %s '%s'\n",
 				ZH_T(cli, "多余的参数", "unexpected argument"), cli->argv[a]);
@@ -185,6 +189,18 @@ int verb_repair(struct zh_cli *cli)
 		goto out;
 	}
 	res.plan = &plan;
+	if (clear_cache) {
+		char *dir = NULL;
+
+		rc = zh_iecache_dir(&dir, &err);
+		if (rc == 0)
+			rc = zh_plan_add_clear_cache(&plan, dir, &err);
+		zh_free(dir);
+		if (rc != 0) {
+			cli_report_error(cli, &err, NULL, NULL);
+			goto out;
+		}
+	}
 	/* Components come from a verified pack; without one, they are what repair cannot fix. */
 	if (zh_plan_installs(&plan) && source == NULL &&
 		zh_plan_drop_installs(&plan, "没有离线包：请用 --source 指定离线包",
@@ -255,12 +271,24 @@ int verb_repair(struct zh_cli *cli)
 			struct zh_err aerr;
 
 			zh_err_init(&aerr);
-			cli_report_error(cli, &err,
-				"修复未完成，所有更改已撤销，电脑与修复前完全相同。请以管理员身份重"
-				"试。",
-				"repair did not finish and every change was undone: the PC is "
-				"exactly "
-				"as before. Try again as administrator.");
+			if (err.code == ZH_EBUSY)
+				cli_report_error(cli, &err,
+					"修复未完成，所有更改已撤销，电脑与修复前完全相同。请关闭占"
+					"用该"
+					"文件的程序（如 IE 浏览器）后重试。",
+					"repair did not finish and every change was undone: the PC "
+					"is "
+					"exactly as before. Close the program using the file (such "
+					"as "
+					"Internet Explorer) and try again.");
+			else
+				cli_report_error(cli, &err,
+					"修复未完成，所有更改已撤销，电脑与修复前完全相同。请以管理"
+					"员身"
+					"份重试。",
+					"repair did not finish and every change was undone: the PC "
+					"is "
+					"exactly as before. Try again as administrator.");
 			if (zh_txn_abort(t, ZH_EXIT_FAILED, &aerr) != 0)
 				cli_report_error(cli, &aerr,
 					"撤销未完成，下次运行 zhushou 时会自动继续撤销。",

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "plan.h"
+#include "iecache.h"
 #include "buf.h"
 #include "inet.h"
 #include "mem.h"
@@ -481,6 +482,18 @@ static int plan_svcs(const struct zh_check_report *rep, const struct zh_check_re
 	return n > 0 ? 0 : add_left(p, id, r->def->advice.zh, r->def->advice.en, err);
 }
 
+int zh_plan_add_clear_cache(struct zh_plan *plan, const char *dir, struct zh_err *err)
+{
+	struct zh_step *v = push_step(plan, ZH_STEP_CLEAR_CACHE, "ie-cache", err);
+	char zh[600], en[600];
+
+	if (v == NULL || (v->key = zh_strdup(dir)) == NULL)
+		return zh_err_set(err, ZH_ENOMEM, "cannot make the plan");
+	(void)snprintf(zh, sizeof(zh), "清理 IE 缓存（%s）", dir);
+	(void)snprintf(en, sizeof(en), "clear the IE cache (%s)", dir);
+	return texts(&v->what, zh, en, err);
+}
+
 int zh_plan_installs(const struct zh_plan *plan)
 {
 	size_t i;
@@ -582,6 +595,10 @@ int zh_plan_run(const struct zh_plan *plan, const struct zh_plan_hooks *hooks, s
 				? zh_err_set(err, ZH_EINVAL, "cannot remove '%s' here",
 					  s->component->id)
 				: hooks->remove(hooks->ctx, t, s->component, err);
+		} else if (s->kind == ZH_STEP_CLEAR_CACHE) {
+			size_t n;
+
+			rc = zh_iecache_clear(t, s->key, &n, err);
 		} else if (s->kind == ZH_STEP_SVC_START) {
 			rc = zh_txn_service_start(t, s->key, err);
 		} else if (s->kind == ZH_STEP_UNINSTALL) {

@@ -24,6 +24,7 @@ enum zh_step_kind {
 	ZH_STEP_INSTALL,
 	ZH_STEP_SVC_START,
 	ZH_STEP_REMOVE,
+	ZH_STEP_CLEAR_CACHE,
 };
 
 struct zh_step {
@@ -41,6 +42,7 @@ struct zh_step {
 	/* ZH_STEP_INSTALL: the component (borrowed from the catalog), through plan hooks. */
 	/* ZH_STEP_SVC_START: key is the name of a Windows service a component owns. */
 	/* ZH_STEP_REMOVE: the component (borrowed), removed through plan hooks (--purge). */
+	/* ZH_STEP_CLEAR_CACHE: key is the IE cache folder whose files are deleted (iecache.h). */
 	const struct zh_component_def *component;
 	/* ZH_STEP_CERT_ADD: the certificate (borrowed from the catalog). */
 	const struct zh_cert_def *cert;
@@ -78,6 +80,9 @@ enum zh_plan_flags {
 
 int zh_plan_make(const struct zh_check_report *rep, unsigned flags, struct zh_plan *plan,
 	struct zh_err *err);
+
+/* Append the step that clears Internet Explorer's cache in folder dir (on request). */
+int zh_plan_add_clear_cache(struct zh_plan *plan, const char *dir, struct zh_err *err);
 
 /* What the plan needs from its caller: where components come from. */
 struct zh_plan_hooks {

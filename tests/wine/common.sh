@@ -34,16 +34,17 @@ zh_new_prefix "$zh_t_dir"
 _zh_t_catalog_args=()
 
 # zh_t_settings_catalog: the tests of settings, legacy removal and the engine run with the
-# Changjiang catalog less its current components (and their local service), which are the
+# Changjiang catalog less its current components (and their local service and UKEY), which are the
 # subject of test_changjiang.sh and need the offline pack; everything else is the real catalog.
 zh_t_settings_catalog()
 {
 	python3 - "$ZH_SOURCE_ROOT/manifest/changjiang.json" "$zh_t_dir/settings-catalog.json" <<-'EOF'
 	import json, sys
 	cat = json.load(open(sys.argv[1], encoding="utf-8"))
-	cat.pop("components")
-	cat.pop("local_services")
-	cat["checks"] = [c for c in cat["checks"] if c["probe"] not in ("components", "local_service")]
+	for k in ("components", "local_services", "ukey"):
+	    cat.pop(k)
+	cat["checks"] = [c for c in cat["checks"]
+	                 if c["probe"] not in ("components", "local_service", "ukey")]
 	json.dump(cat, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False, indent=1)
 	EOF
 	ZH_T_CATALOG=$(winepath -w "$zh_t_dir/settings-catalog.json")

@@ -283,6 +283,7 @@ _zh_tool_libs()
 {
 	case $1 in
 	certlist | certadd) echo -lcrypt32 ;;
+	p11list) echo -idirafter /usr/include/p11-kit-1 ;; # p11-kit's pkcs11.h (header only)
 	*) echo ;;
 	esac
 }

@@ -12,16 +12,22 @@
 #   ok:false, EOF exits 0; a message over 1 MiB is refused with a non-zero exit
 # - cjsign.dll through tools/comclient.exe: Version and Sign("abc") (and a non-ASCII text)
 #   over IDispatch, unknown names and CLSIDs refused, DllCanUnloadNow follows the objects
+# - cjp11.dll through tools/p11list.exe, the key simulated by files in `sim` next to the DLL:
+#   no sim\token is no token; the token's label and serial; each sim\*.cer is one certificate
+#   (label, SHA-1 of its bytes as openssl computes it), other names and folders are not;
+#   sim\locked makes C_OpenSession fail with CKR_TOKEN_NOT_RECOGNIZED; and the spec's edge
+#   cases (not initialised, initialised twice, bad handles, the two-call length protocol of
+#   C_GetAttributeValue, unsupported functions, nothing left after C_Finalize)
 # - ukeytool.exe: --version alone, and the no-UKEY message
 # - changjiang-pack.zip verifies with zhushou-native, holds the four components at their
 #   versions, its payload is byte for byte the built stand-ins, and the recipes' shapes hold
 #   (service step last, ARP DisplayName unlike every legacy one of the catalog)
 # Environment (meson): ZH_UKEYSVC_EXE, ZH_UKEY_CERTS_DIR, ZH_ENROLLHOST_EXE, ZH_CJSIGN_DLL,
-# ZH_UKEYTOOL_EXE, ZH_CHANGJIANG_PACK, ZH_NATIVE.
+# ZH_CJP11_DLL, ZH_UKEYTOOL_EXE, ZH_CHANGJIANG_PACK, ZH_NATIVE.
 source "$(dirname "$0")/common.sh"
 
-for v in ZH_UKEYSVC_EXE ZH_UKEY_CERTS_DIR ZH_ENROLLHOST_EXE ZH_CJSIGN_DLL ZH_UKEYTOOL_EXE \
-	ZH_CHANGJIANG_PACK ZH_NATIVE; do
+for v in ZH_UKEYSVC_EXE ZH_UKEY_CERTS_DIR ZH_ENROLLHOST_EXE ZH_CJSIGN_DLL ZH_CJP11_DLL \
+	ZH_UKEYTOOL_EXE ZH_CHANGJIANG_PACK ZH_NATIVE; do
 	if [[ -z ${!v:-} || ! -e ${!v} ]]; then
 		echo "skip: $v does not name a built file (run through meson test)"
 		exit 77
@@ -274,6 +280,120 @@ expect_eq "Sign of non-ASCII text hashes its UTF-8" "$(fact "$zh_t_dir/com2" sig
 	"stand-in:$(printf '%s' "$text" | sha256sum | cut -c1-64)"
 
 # ------------------------------------------------------------------------------------------
+# cjp11.dll (PKCS#11, through tools/p11list.exe), the key simulated by files in sim\
+p11list=$(_zh_tool p11list)
+p11=$zh_t_dir/p11
+mkdir -p "$p11"
+cp "$ZH_CJP11_DLL" "$p11/cjp11.dll"
+# p11run NAME [--protocol]: p11list's output (CRs removed) in $zh_t_dir/NAME, exit code in rc.
+p11run()
+{
+	rc=0
+	wine "$p11list" ${2:+"$2"} "$(winpath "$p11/cjp11.dll")" >"$zh_t_dir/$1.raw" \
+		2>"$zh_t_dir/$1.err" || rc=$?
+	tr -d '\r' <"$zh_t_dir/$1.raw" >"$zh_t_dir/$1"
+}
+# sha1 DER-FILE: the certificate's SHA-1 as openssl computes it, lower-case hex.
+sha1() { openssl x509 -inform DER -in "$1" -noout -fingerprint -sha1 | sed 's/.*=//; s/://g' | tr 'A-F' 'a-f'; }
+slot_token='slot: CJ UKEY reader (zhushou stand-in)
+token: CJ UKEY (stand-in) SIM0001'
+
+p11run p11-none
+expect_eq "cjp11: no sim folder: output" "$(cat "$zh_t_dir/p11-none")" "no token"
+expect_eq "cjp11: no sim folder: exit" "$rc" 2
+mkdir -p "$p11/sim/token"
+p11run p11-dir
+expect_eq "cjp11: sim\\token a folder, not a file: output" "$(cat "$zh_t_dir/p11-dir")" "no token"
+rmdir "$p11/sim/token"
+touch "$p11/sim/token"
+p11run p11-empty
+expect_eq "cjp11: sim\\token only: output" "$(cat "$zh_t_dir/p11-empty")" "$slot_token"
+expect_eq "cjp11: sim\\token only: exit" "$rc" 0
+
+# Two certificates (one label non-ASCII), and names that are not certificates: a folder
+# named *.cer, *.cer.txt, *.cert.
+for cn in "Zhang San" "CJ UKEY user"; do
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout /dev/null \
+		-subj "/CN=$cn" -days 30 -outform DER -out "$zh_t_dir/${cn// /_}.der" 2>/dev/null
+done
+cp "$zh_t_dir/Zhang_San.der" "$p11/sim/张三 (长江养老).cer"
+cp "$zh_t_dir/CJ_UKEY_user.der" "$p11/sim/a-user.cer"
+cp "$zh_t_dir/CJ_UKEY_user.der" "$p11/sim/notes.cer.txt"
+cp "$zh_t_dir/CJ_UKEY_user.der" "$p11/sim/other.cert"
+mkdir -p "$p11/sim/folder.cer"
+p11run p11-certs
+# Handles, and so lines, in label order (UTF-8 bytes): "a-user" before "张三".
+expect_eq "cjp11: two certificates: output" "$(cat "$zh_t_dir/p11-certs")" "$slot_token
+cert: a-user $(sha1 "$zh_t_dir/CJ_UKEY_user.der")
+cert: 张三 (长江养老) $(sha1 "$zh_t_dir/Zhang_San.der")"
+expect_eq "cjp11: two certificates: exit" "$rc" 0
+if [[ $(sha1 "$zh_t_dir/CJ_UKEY_user.der") != "$(sha1 "$zh_t_dir/Zhang_San.der")" ]]; then
+	ok "cjp11: the two certificates differ (the SHA-1 check can tell them apart)"
+else
+	fail "cjp11: the two test certificates are the same"
+fi
+rm -rf "$p11/sim/notes.cer.txt" "$p11/sim/other.cert" "$p11/sim/folder.cer" "$p11/sim/a-user.cer"
+
+# The spec's edge cases, one certificate on the key (tools/p11list.c --protocol).
+p11run p11-protocol --protocol
+expect_eq "cjp11 --protocol: exit" "$rc" 0
+len=$(stat -c %s "$zh_t_dir/Zhang_San.der")
+while IFS= read -r want; do
+	key=${want%%=*}
+	expect_eq "cjp11: $key" "$(grep -m1 "^$key=" "$zh_t_dir/p11-protocol")" "$want"
+done <<-EOF
+	before_init.slots=0x190
+	before_init.session=0x190
+	before_init.finalize=0x190
+	init=0x0
+	init_again=0x191
+	slots_all.rv=0x0
+	slots_all.count=1
+	slots_small=0x150
+	slots_small.count=1
+	token_bad_slot=0x3
+	session_parallel=0xb4
+	session=0x0
+	find_bad_session=0xb3
+	find_not_init=0x91
+	find_init=0x0
+	find_init_again=0x90
+	find=0x0
+	find.first=1
+	find_final=0x0
+	find_final_again=0x91
+	attr_len.rv=0x0
+	attr_len.len=$len
+	attr_small.rv=0x150
+	attr_small.len=0xffffffff
+	attr_unknown.rv=0x12
+	attr_unknown.len=0xffffffff
+	attr_mixed.rv=0x12
+	attr_mixed.lens=0xffffffff $len 4
+	attr_mixed.class=1
+	attr_bad_object=0x82
+	unsupported_login=0x54
+	close=0x0
+	close_again=0xb3
+	finalize_reserved=0x7
+	finalize=0x0
+	finalize_again=0x190
+	reinit=0x0
+	reinit.old_session=0xb3
+	reinit.finalize=0x0
+	EOF
+
+touch "$p11/sim/locked"
+p11run p11-locked
+expect_eq "cjp11: sim\\locked: output" "$(cat "$zh_t_dir/p11-locked")" "$slot_token
+error: C_OpenSession 0xe1"
+expect_eq "cjp11: sim\\locked: exit" "$rc" 1
+# The key is looked for at every call, not once: taken out, it is gone.
+rm -f "$p11/sim/locked" "$p11/sim/token"
+p11run p11-removed
+expect_eq "cjp11: sim\\token removed again: output" "$(cat "$zh_t_dir/p11-removed")" "no token"
+
+# ------------------------------------------------------------------------------------------
 # ukeytool.exe
 expect_eq "ukeytool --version" "$(wine "$ZH_UKEYTOOL_EXE" --version | tr -d '\r')" 1.0.1.0
 if wine "$ZH_UKEYTOOL_EXE" | grep -q 'No UKEY is present'; then
@@ -305,13 +425,21 @@ same "$x/cj-ukey-control/payload/ukeysvc.exe" "$ZH_UKEYSVC_EXE"
 same "$x/cj-ukey-control/payload/ukeysvc.crt" "$certs/ukeysvc.crt"
 same "$x/cj-ukey-control/payload/ukeysvc.key" "$certs/ukeysvc.key"
 same "$x/cj-ukey-control/payload/cj-ukey-root.cer" "$certs/cj-ukey-root.cer"
+same "$x/cj-ukey-control/payload/cjp11.dll" "$ZH_CJP11_DLL"
 same "$x/cj-ukey-tool/payload/ukeytool.exe" "$ZH_UKEYTOOL_EXE"
 same "$x/cj-sign-control/payload/cjsign.dll" "$ZH_CJSIGN_DLL"
 same "$x/cj-enroll-host/payload/enrollhost.exe" "$ZH_ENROLLHOST_EXE"
 same "$x/cj-enroll-host/payload/com.cjpension.certenrollment.json" "$manifest"
 expect_eq "cj-ukey-control: steps in order" \
 	"$(json "$x/cj-ukey-control/bundle.json" '" ".join(s["op"] for s in d["install"])')" \
-	"copy copy copy copy cert service"
+	"copy copy copy copy copy cert service"
+expect_eq "cj-ukey-control: where cjp11.dll goes" \
+	"$(json "$x/cj-ukey-control/bundle.json" '[[s["dst_root"], s["dst"]] for s in d["install"] if s.get("src") == "payload/cjp11.dll"]')" \
+	'[["app", "CJPension/UKeyControl/cjp11.dll"]]'
+# The catalog's UKEY check loads the module from there (the app root is %ProgramFiles%).
+expect_eq "catalog: the UKEY check's PKCS#11 module" \
+	"$(json "$ZH_SOURCE_ROOT/manifest/changjiang.json" 'd["ukey"]["pkcs11_module"]')" \
+	'%ProgramFiles%\CJPension\UKeyControl\cjp11.dll'
 # shellcheck disable=SC2016 # ${app} is the recipe's, not the shell's
 expect_eq "cj-ukey-control: the service" \
 	"$(json "$x/cj-ukey-control/bundle.json" '[d["install"][-1][k] for k in ("name", "start", "command")]')" \
