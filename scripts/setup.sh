@@ -7,7 +7,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 packages=(
   # build
-  gcc make pkg-config meson ninja-build mingw-w64 clang-format git ca-certificates
+  gcc make pkg-config meson ninja-build mingw-w64 clang-format git ca-certificates libp11-kit-dev
   # native libraries for the unit tests and publisher tools
   libsqlite3-dev libarchive-dev libssl-dev libcurl4-openssl-dev libcjson-dev libminizip-dev
   zlib1g-dev

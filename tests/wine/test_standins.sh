@@ -294,7 +294,11 @@ p11run()
 	tr -d '\r' <"$zh_t_dir/$1.raw" >"$zh_t_dir/$1"
 }
 # sha1 DER-FILE: the certificate's SHA-1 as openssl computes it, lower-case hex.
-sha1() { openssl x509 -inform DER -in "$1" -noout -fingerprint -sha1 | sed 's/.*=//; s/://g' | tr 'A-F' 'a-f'; }
+sha1()
+{
+	openssl x509 -inform DER -in "$1" -noout -fingerprint -sha1 | sed 's/.*=//; s/://g' |
+		tr 'A-F' 'a-f'
+}
 slot_token='slot: CJ UKEY reader (zhushou stand-in)
 token: CJ UKEY (stand-in) SIM0001'
 
