@@ -15,6 +15,10 @@
 #   127.0.0.1:50876 verified against the stand-in's root (which repair put in LocalMachine
 #   Root); the hosts file maps the name;
 # - the service stopped: `check` names it, `repair` starts it again;
+# - the UKEY through the installed PKCS#11 module: none, no certificate, valid, expired,
+#   unreadable (warnings, never a failed check);
+# - a registration removed behind zhushou's back: `verify --installed` and `check` name it,
+#   repair puts it back;
 # - a second repair: no transaction, the PC identical; `repair --force --purge`: the same good
 #   state; `remove` of the UKEY control: its service, root, files and keys gone;
 # - rolling back every transaction, newest first: the PC byte-identical to before the repair.
@@ -160,6 +164,52 @@ grep -qF 'start service CjUkeyService' "$zh_t_dir/start.out" && ok "repair says 
 	fail "repair output: $(head -3 "$zh_t_dir/start.out")"
 tls_ok && ok "the service answers again" || fail "the service does not answer after repair"
 zh_wine_release
+
+# --- The UKEY through the installed PKCS#11 module (the stand-in's key is files in sim\) -------
+ukey_status() { zhushou check --json --lang en >"$zh_t_dir/u.json" 2>/dev/null || true; check_status "$zh_t_dir/u.json" ukey; }
+sim=$PF/CJPension/UKeyControl/sim
+expect_eq "no UKEY inserted: a warning" "$(ukey_status)" warn
+json "$zh_t_dir/u.json" 'd["ukey"]["module_found"] and not d["ukey"]["present"]' | grep -qx true &&
+	ok "the module is found, no key" || fail "ukey state: $(json "$zh_t_dir/u.json" 'd["ukey"]')"
+mkdir -p "$sim" "$zh_t_dir/ca"
+touch "$sim/token"
+expect_eq "a key without a certificate: a warning" "$(ukey_status)" warn
+expect_eq "it says there is no certificate" "$(json "$zh_t_dir/u.json" 'd["ukey"]["certificates"]')" 0
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$zh_t_dir/ca/k.pem" \
+	-subj "/CN=Clerk Zhang" -days 365 -outform DER -out "$sim/clerk.cer" 2>/dev/null
+expect_eq "a key with a valid certificate: ok" "$(ukey_status)" ok
+expect_eq "the certificate's subject" "$(json "$zh_t_dir/u.json" 'd["ukey"]["subject"]')" "CN = Clerk Zhang"
+# An expired one (signed with openssl ca, which takes explicit dates).
+(
+	cd "$zh_t_dir/ca" && touch index.txt && echo 01 >serial &&
+		printf '[ca]\ndefault_ca = d\n[d]\ndatabase = index.txt\nserial = serial\nnew_certs_dir = .\ndefault_md = sha256\npolicy = p\n[p]\ncommonName = supplied\n' >ca.cnf &&
+		openssl req -new -key k.pem -subj "/CN=Clerk Li" -out u.csr 2>/dev/null &&
+		openssl ca -batch -config ca.cnf -selfsign -keyfile k.pem -startdate 20190101000000Z \
+			-enddate 20200101000000Z -in u.csr -out old.pem >/dev/null 2>&1 &&
+		openssl x509 -in old.pem -outform DER -out "$sim/clerk.cer"
+) || fail "could not make the expired certificate"
+expect_eq "an expired certificate: a warning" "$(ukey_status)" warn
+json "$zh_t_dir/u.json" 'd["ukey"]["expired"]' | grep -qx true && ok "it says the certificate expired" ||
+	fail "expired not reported: $(json "$zh_t_dir/u.json" 'd["ukey"]')"
+touch "$sim/locked"
+expect_eq "a key the module cannot open: a warning" "$(ukey_status)" warn
+json "$zh_t_dir/u.json" 'd["ukey"]["why"]' | grep -q 'C_OpenSession' && ok "it names the failing call" ||
+	fail "why: $(json "$zh_t_dir/u.json" 'd["ukey"]["why"]')"
+expect_eq "warnings do not change check's exit code" "$(zhushou_code check)" 0
+rm -rf "$sim"
+
+# --- Drift: a registration removed behind zhushou's back is named, and repair puts it back -------
+wine reg delete 'HKLM\Software\Classes\CJPension.SignCtrl.1\CLSID' /f >/dev/null 2>&1
+expect_eq "verify --installed names the drift" "$(zhushou_code verify --installed)" 1
+zhushou verify --installed --json >"$zh_t_dir/v.json" 2>/dev/null || true
+expect_eq "the drift is the removed value" \
+	"$(json "$zh_t_dir/v.json" '[c["drift"] for c in d["installed"] if c["id"] == "cj-sign-control"][0]')" \
+	'HKLM\SOFTWARE\Classes\CJPension.SignCtrl.1\CLSID\(default)'
+zhushou check --json --lang en >"$zh_t_dir/c3.json" || true
+expect_eq "check: the signing control is damaged" \
+	"$(json "$zh_t_dir/c3.json" '[c["status"] for c in d["components"] if c["id"] == "cj-sign-control"][0]')" damaged
+expect_eq "repair reinstalls it" "$(repair_code drift)" 0
+expect_eq "verify --installed after the repair" "$(zhushou_code verify --installed)" 0
 
 # --- Nothing to do twice; --force --purge ends in the same state -------------------------------------
 zh_snapshot "$zh_t_dir/repaired"
