@@ -17,11 +17,12 @@
 # - the service stopped: `check` names it, `repair` starts it again;
 # - the UKEY through the installed PKCS#11 module: none, no certificate, valid, expired,
 #   unreadable (warnings, never a failed check);
-# - a registration removed behind zhushou's back: `verify --installed` and `check` name it,
-#   repair puts it back;
 # - a second repair: no transaction, the PC identical; `repair --force --purge`: the same good
 #   state; `remove` of the UKEY control: its service, root, files and keys gone;
-# - rolling back every transaction, newest first: the PC byte-identical to before the repair.
+# - rolling back every transaction, newest first: the PC byte-identical to before the repair;
+# - installing the UKEY control failed or cut off at each change point: the PC as before;
+# - a registration removed behind zhushou's back: `verify --installed` and `check` name it,
+#   installing the component again puts it back.
 # Environment (meson): ZH_CHANGJIANG_PACK, ZH_UKEY_CERTS_DIR.
 source "$(dirname "$0")/common.sh"
 export ZH_SNAPSHOT_EXCLUDE='ProgramData/zhushou'
@@ -198,19 +199,6 @@ json "$zh_t_dir/u.json" 'd["ukey"]["why"]' | grep -q 'C_OpenSession' && ok "it n
 expect_eq "warnings do not change check's exit code" "$(zhushou_code check)" 0
 rm -rf "$sim"
 
-# --- Drift: a registration removed behind zhushou's back is named, and repair puts it back -------
-wine reg delete 'HKLM\Software\Classes\CJPension.SignCtrl.1\CLSID' /f >/dev/null 2>&1
-expect_eq "verify --installed names the drift" "$(zhushou_code verify --installed)" 1
-zhushou verify --installed --json >"$zh_t_dir/v.json" 2>/dev/null || true
-expect_eq "the drift is the removed value" \
-	"$(json "$zh_t_dir/v.json" '[c["drift"] for c in d["installed"] if c["id"] == "cj-sign-control"][0]')" \
-	'HKLM\SOFTWARE\Classes\CJPension.SignCtrl.1\CLSID\(default)'
-zhushou check --json --lang en >"$zh_t_dir/c3.json" || true
-expect_eq "check: the signing control is damaged" \
-	"$(json "$zh_t_dir/c3.json" '[c["status"] for c in d["components"] if c["id"] == "cj-sign-control"][0]')" damaged
-expect_eq "repair reinstalls it" "$(repair_code drift)" 0
-expect_eq "verify --installed after the repair" "$(zhushou_code verify --installed)" 0
-
 # --- Nothing to do twice; --force --purge ends in the same state -------------------------------------
 zh_snapshot "$zh_t_dir/repaired"
 code=$(repair_code again --json)
@@ -301,4 +289,19 @@ done
 [[ $bad -eq 0 && $points -gt 5 ]] &&
 	ok "failure and interruption at each of $points change points of the UKEY control's install: PC as before" ||
 	fail "UKEY control install sweep ($points points)"
+
+# --- Drift: a registration removed behind zhushou's back is named, and installing puts it back ----
+expect_eq "install cj-sign-control" "$(zhushou_code install cj-sign-control --source "$pack")" 0
+expect_eq "verify --installed" "$(zhushou_code verify --installed)" 0
+wine reg delete 'HKLM\Software\Classes\CJPension.SignCtrl.1\CLSID' /f >/dev/null 2>&1
+expect_eq "verify --installed names the drift" "$(zhushou_code verify --installed)" 1
+zhushou verify --installed --json >"$zh_t_dir/v.json" 2>/dev/null || true
+expect_eq "the drift is the removed value" \
+	"$(json "$zh_t_dir/v.json" '[c["drift"] for c in d["installed"] if c["id"] == "cj-sign-control"][0]')" \
+	'HKLM\SOFTWARE\Classes\CJPension.SignCtrl.1\CLSID\(default)'
+zhushou check --json --lang en >"$zh_t_dir/c3.json" || true
+expect_eq "check: the signing control is damaged" \
+	"$(json "$zh_t_dir/c3.json" '[c["status"] for c in d["components"] if c["id"] == "cj-sign-control"][0]')" damaged
+expect_eq "installing it again" "$(zhushou_code install cj-sign-control --source "$pack")" 0
+expect_eq "verify --installed after it" "$(zhushou_code verify --installed)" 0
 finish
