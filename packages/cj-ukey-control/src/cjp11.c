@@ -454,26 +454,25 @@ out:
 	return rv;
 }
 
+/* The checks every call about the slot makes first (the lock held), and whether a token is in. */
+static CK_RV slot_call(CK_SLOT_ID slotID, const void *pInfo, int *present)
+{
+	if (!g.initialized)
+		return CKR_CRYPTOKI_NOT_INITIALIZED;
+	if (slotID != SLOT_ID)
+		return CKR_SLOT_ID_INVALID;
+	if (pInfo == NULL)
+		return CKR_ARGUMENTS_BAD;
+	return token_present(present);
+}
+
 CK_RV C_GetSlotInfo(CK_SLOT_ID slotID, CK_SLOT_INFO_PTR pInfo)
 {
 	int present = 0;
 	CK_RV rv;
 
 	AcquireSRWLockExclusive(&g_lock);
-	if (!g.initialized) {
-		rv = CKR_CRYPTOKI_NOT_INITIALIZED;
-		goto out;
-	}
-	if (slotID != SLOT_ID) {
-		rv = CKR_SLOT_ID_INVALID;
-		goto out;
-	}
-	if (pInfo == NULL) {
-		rv = CKR_ARGUMENTS_BAD;
-		goto out;
-	}
-	rv = token_present(&present);
-	if (rv != CKR_OK)
+	if ((rv = slot_call(slotID, pInfo, &present)) != CKR_OK)
 		goto out;
 	memset(pInfo, 0, sizeof(*pInfo));
 	pad(pInfo->slotDescription, sizeof(pInfo->slotDescription), SLOT_DESCRIPTION);
@@ -494,20 +493,7 @@ CK_RV C_GetTokenInfo(CK_SLOT_ID slotID, CK_TOKEN_INFO_PTR pInfo)
 	CK_RV rv;
 
 	AcquireSRWLockExclusive(&g_lock);
-	if (!g.initialized) {
-		rv = CKR_CRYPTOKI_NOT_INITIALIZED;
-		goto out;
-	}
-	if (slotID != SLOT_ID) {
-		rv = CKR_SLOT_ID_INVALID;
-		goto out;
-	}
-	if (pInfo == NULL) {
-		rv = CKR_ARGUMENTS_BAD;
-		goto out;
-	}
-	rv = token_present(&present);
-	if (rv != CKR_OK)
+	if ((rv = slot_call(slotID, pInfo, &present)) != CKR_OK)
 		goto out;
 	if (!present) {
 		rv = CKR_TOKEN_NOT_PRESENT;
