@@ -15,7 +15,4 @@
 int sys_shell_link_write(const char *path, const char *target, const char *args,
 	const char *description, struct zh_err *err);
 
-/* Read a shortcut's target path (for checks and tests); free with sys_free. */
-int sys_shell_link_target(const char *path, char **ret_target, struct zh_err *err);
-
 #endif

@@ -11,10 +11,3 @@ int sys_shell_link_write(const char *path, const char *target, const char *args,
 	(void)path, (void)target, (void)args, (void)description;
 	return zh_err_set(err, ZH_ENOTSUP, "shortcuts are not available here");
 }
-
-int sys_shell_link_target(const char *path, char **ret_target, struct zh_err *err)
-{
-	(void)path;
-	*ret_target = NULL;
-	return zh_err_set(err, ZH_ENOTSUP, "shortcuts are not available here");
-}
