@@ -352,18 +352,21 @@ zh_winrun()
 	# winrun always gets --out: the command's output never mixes with the exit code line.
 	file=${keep:-$(mktemp "$TMPDIR/winrun.XXXXXX")} || return 1
 	# Under load Wine now and then fails to start a process at all (CreateProcess of a new
-	# Wine process fails; seen twice in full parallel runs). That is Wine's start-up, not the
-	# command's result: try once more, and say so.
-	code=$(wine "$winrun" "${opts[@]}" --out "$(_zh_winpath "$file")" "$@") || {
-		printf 'zh-wine: zh_winrun: could not start (exit %s), trying once more: %s\n' \
-			"$?" "$*" >&2
-		sleep 1
-		code=$(wine "$winrun" "${opts[@]}" --out "$(_zh_winpath "$file")" "$@")
-	} || {
+	# Wine process fails; seen in full parallel runs, twice in a row once). That is Wine's
+	# start-up, not the command's result: try twice more, with a pause, and say so.
+	local try
+	for try in 1 2 3; do
+		code=$(wine "$winrun" "${opts[@]}" --out "$(_zh_winpath "$file")" "$@") && break
+		printf 'zh-wine: zh_winrun: could not start (exit %s, try %d of 3): %s\n' \
+			"$?" "$try" "$*" >&2
+		code=''
+		[[ $try -lt 3 ]] && sleep $((try * 2))
+	done
+	if [[ -z $code ]]; then
 		[[ -n $keep ]] || rm -f "$file"
 		_zh_err "winrun could not run: $*"
 		return 1
-	}
+	fi
 	if [[ -z $keep ]]; then
 		cat "$file" >&2
 		rm -f "$file"

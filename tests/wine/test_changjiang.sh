@@ -260,7 +260,8 @@ for mode in failop crash; do
 		e=${errors[$((n % 3))]}
 		f=$mode:$n
 		[[ $mode == failop ]] && f=$f:$e
-		code=$(ZHUSHOU_FAULT=$f zhushou_code install cj-ukey-control --source "$pack" --lang en)
+		code=$(ZHUSHOU_FAULT=$f zhushou_code install cj-ukey-control --source "$pack" --lang en) ||
+			code=none
 		# A cut-off run is recovered by the next one, before it does anything else: rolled
 		# back, or completed when its commit record was durable (then removed below).
 		if [[ $mode == crash ]]; then

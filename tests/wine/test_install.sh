@@ -164,13 +164,13 @@ bad=0
 for n in $(seq 1 "$points"); do
 	e=${errors[$((n % 3))]}
 	code=$(ZHUSHOU_FAULT=failop:$n:$e zhushou_code install zh-test \
-		--source "$(winpath "$zh_t_dir/small.zip")" --lang en)
+		--source "$(winpath "$zh_t_dir/small.zip")" --lang en) || code=none
 	zh_snapshot "$zh_t_dir/now"
 	if [[ $code == 0 ]]; then
 		# Past the commit record: it happened; take it away again for the next point.
 		# (Through zh_winrun: its exit code seen from Windows, a Wine start-up failure
 		# retried, a failure named rather than ending the script.)
-		rcode=$(zhushou_code remove zh-test --lang en)
+		rcode=$(zhushou_code remove zh-test --lang en) || rcode=none
 		[[ $rcode == 0 ]] || { fail "failop:$n:$e: the removal after it exits $rcode"; bad=1; }
 		zh_snapshot "$zh_t_dir/now"
 	elif [[ $code != 1603 ]]; then
