@@ -18,10 +18,15 @@ packages=(
   # signed packs: test PKI and signatures with the openssl CLI, hostile corpus in Python,
   # peak memory of the pack benchmark with /usr/bin/time
   openssl python3 time
-  # the test platform and the vendors' stand-in installers
-  wine wine64 nsis wixl msitools
+  # UKEY reading natively against a real PKCS#11 module (tests/unit/test_p11.c)
+  softhsm2
+  # the test platform and the vendors' stand-in installers; zhushou's own MSI (wix/) and its
+  # Authenticode signatures (osslsigncode 2.5 in bookworm)
+  wine wine64 nsis wixl msitools osslsigncode
   # windows on screen, Chinese text
   xvfb xauth x11-apps fonts-wqy-microhei locales
+  imagemagick # convert: test_gui's screenshots (xwd → PNG)
+  libxml2-utils # xmllint: the Group Policy template's tests (tests/policy) validate policy/*.adm[xl]
 )
 
 zh_log() { printf '[setup %s] %s\n' "$(date +%H:%M:%S)" "$*"; }

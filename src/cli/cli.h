@@ -33,6 +33,8 @@ struct zh_cli {
 	long wait_ms; /* --wait SECONDS, in ms: how long to wait for another zhushou */
 	int dry_run; /* --dry-run */
 	long timeout_ms; /* --timeout SECONDS for each uninstaller, 0: the default */
+	const char *log_path; /* --log FILE: a verbose log besides the daily one */
+	int reboot; /* --reboot: restart Windows when a reboot is required (exit 1641) */
 	int argc; /* the verb's own arguments */
 	char **argv;
 };
@@ -41,6 +43,46 @@ struct zh_cli {
 void out_printf(const char *fmt, ...) ZH_FORMAT(1, 2);
 void out_write(const char *s);
 void err_printf(const char *fmt, ...) ZH_FORMAT(1, 2);
+
+/* Whether stdout stays silent (--quiet without --json); stderr always speaks. */
+void out_set_quiet(int quiet);
+
+/*
+ * The run's logs (log.c): the daily log in <data dir>\logs (or the user's
+ * %LOCALAPPDATA%\zhushou\logs without the rights to write there) and --log FILE. Lines carry
+ * the time, the process id and the transaction (cli_log_txn once a transaction began).
+ * cli_log_debug writes to the --log file only. Logging never fails or changes the run.
+ */
+void cli_log_open(const struct zh_cli *cli, const char *verb, int argc, char **argv);
+void cli_log(const char *level, const char *fmt, ...) ZH_FORMAT(2, 3);
+void cli_log_debug(const char *fmt, ...) ZH_FORMAT(1, 2);
+void cli_log_txn(int64_t txn);
+void cli_log_close(int exit_code);
+struct zh_check_report;
+/* A check's results: problems to the daily log, every item with its detail to --log. */
+void cli_log_check(const struct zh_check_report *rep);
+
+struct zh_buf;
+/*
+ * The check as text for people (checktext.c): the layout of `zhushou check`, with each line
+ * ending in eol ("\n", or "\r\n" for a file opened in Notepad), appended to b.
+ */
+int cli_check_text(const struct zh_check_report *rep, const char *lang, const char *eol,
+	struct zh_buf *b, struct zh_err *err);
+
+/* What `version --json` prints (verb_version.c; also support-report), into *ret (zh_free). */
+int cli_version_json(char **ret, struct zh_err *err);
+
+/* The transactions of the manifest DB, newest first (verb_history.c; also support-report). */
+struct cli_history {
+	struct zh_txn_row *v;
+	size_t n;
+};
+int cli_history_read(struct zh_db *db, struct cli_history *h, struct zh_err *err);
+void cli_history_free(struct cli_history *h);
+
+/* The data directory: ZHUSHOU_DATA, else %ProgramData%\zhushou (zh_free *ret). */
+int cli_data_dir(char **ret, struct zh_err *err);
 
 /* Pick the text for the current language. */
 #define ZH_T(cli, zh, en) ((cli)->lang[0] == 'z' ? (zh) : (en))
@@ -68,6 +110,11 @@ enum zh_session_flags {
 	ZH_SESSION_OPTIONAL = 1 << 0,
 	/* With OPTIONAL: no DB instead of an error when there is no data directory at all. */
 	ZH_SESSION_QUIET = 1 << 1,
+	/*
+	 * A changing verb that may run while an earlier transaction waits for its reboot
+	 * (rollback: it takes the pending replace back). Others end with 3010 then.
+	 */
+	ZH_SESSION_REBOOT_OK = 1 << 2,
 };
 
 /*
@@ -97,11 +144,23 @@ struct cli_source {
 
 /*
  * Verify the pack at path (index flags: --allow-expired) and extract it into the staging
- * folder; 0, or the exit code after reporting why (nothing changed). Close with
- * cli_source_close, which removes the staging folder.
+ * folder; 0, or the exit code after reporting why (nothing changed). A URL (a mirror) is
+ * refused: by Group Policy's AllowOnline = 0, or as not supported by this version. Packs may
+ * also chain to Group Policy's PublisherCert. Close with cli_source_close, which removes the
+ * staging folder.
  */
 int cli_source_open(const struct zh_cli *cli, struct zh_session *s, const char *path,
 	unsigned flags, struct cli_source *src);
+/*
+ * The source when no --source is given: Group Policy's Source (policy.h) when IT set one,
+ * else the default offline pack <the folder of zhushou.exe>\packs\default-pack.zip, where the
+ * MSI puts the signed pack it carries (wix/). *ret is that path (free with zh_free), NULL when
+ * neither is there; an explicit --source always wins over both. 0, or ZH_E* with
+ * err filled when this program's own path cannot be read.
+ */
+#define ZH_DEFAULT_PACK_DIR "packs"
+#define ZH_DEFAULT_PACK_NAME "default-pack.zip"
+int cli_source_default(char **ret, struct zh_err *err);
 /* The verified bundle of component id in the pack, or NULL. */
 const struct zh_pack_item *cli_source_find(const struct cli_source *src, const char *id);
 /* Where component id was extracted (ZH_ENOMEM or 0). */

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "verbs.h"
+#include "../gui/gui.h"
 #include "../sys/env.h"
 #include "../sys/fault.h"
 #include "../sys/mem.h"
@@ -18,7 +19,7 @@ static void usage(const struct zh_cli *cli)
 {
 	size_t i;
 
-	out_printf("%s: zhushou <%s> [--lang zh|en] [--json] [--quiet]\n\n",
+	out_printf("%s: zhushou <%s> [--lang zh|en] [--json] [--quiet] [--log FILE]\n\n",
 		ZH_T(cli, "用法", "usage"), ZH_T(cli, "命令", "command"));
 	for (i = 0; i < zh_nverbs; i++)
 		out_printf("  %-10s %s\n", zh_verbs[i].name,
@@ -26,10 +27,11 @@ static void usage(const struct zh_cli *cli)
 	out_printf("\n%s\n",
 		ZH_T(cli,
 			"退出码：0 成功；1 检测发现问题；2 用法错误；1603 失败（已回滚）；1618 "
-			"已有 zhushou 在运行；3010 需要重启。",
+			"已有 zhushou 在运行；3010 需要重启；1641 已开始重启（--reboot）。",
 			"exit codes: 0 success; 1 problems found; 2 usage; 1603 failed (rolled "
 			"back); "
-			"1618 another zhushou is running; 3010 reboot required."));
+			"1618 another zhushou is running; 3010 reboot required; 1641 restarting "
+			"(--reboot)."));
 }
 
 /*
@@ -50,6 +52,8 @@ static int parse(struct zh_cli *cli, int argc, char **argv, const char **ret_ver
 			cli->quiet = 1;
 		} else if (strcmp(a, "--dry-run") == 0) {
 			cli->dry_run = 1;
+		} else if (strcmp(a, "--reboot") == 0) {
+			cli->reboot = 1;
 		} else if (strcmp(a, "--wait") == 0 || strcmp(a, "--timeout") == 0) {
 			char *end = NULL;
 			long sec = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : -1;
@@ -68,14 +72,19 @@ static int parse(struct zh_cli *cli, int argc, char **argv, const char **ret_ver
 			}
 			cli->wait_ms = sec * 1000;
 			i++;
-		} else if (strcmp(a, "--lang") == 0 || strcmp(a, "--catalog") == 0) {
-			if (i + 1 >= argc) {
+		} else if (strcmp(a, "--lang") == 0 || strcmp(a, "--catalog") == 0 ||
+			strcmp(a, "--log") == 0) {
+			if (i + 1 >= argc || argv[i + 1][0] == '\0') {
 				err_printf("zhushou: %s %s\n", a,
 					ZH_T(cli, "缺少参数值", "needs a value"));
 				return ZH_EXIT_USAGE;
 			}
 			if (a[2] == 'c') {
 				cli->catalog = argv[++i];
+				continue;
+			}
+			if (strcmp(a, "--log") == 0) {
+				cli->log_path = argv[++i];
 				continue;
 			}
 			i++;
@@ -125,6 +134,13 @@ int main(int argc, char **argv)
 	code = parse(&cli, uargc, uargv, &name);
 	if (code != 0)
 		goto out;
+	/*
+	 * No arguments and a console of its own: started from Explorer (a double-click, the Start
+	 * menu), where a clerk expects the window. From cmd.exe the usage text stays.
+	 */
+	if (name == NULL && uargc == 1 && gui_started_alone())
+		name = "gui";
+	out_set_quiet(cli.quiet && !cli.json);
 	if (sys_env_get("ZHUSHOU_FAULT", &fault, &err) == 0 && fault[0] != '\0' &&
 		zh_fault_parse(fault, &err) != 0) {
 		cli_report_error(&cli, &err, "检查 ZHUSHOU_FAULT 环境变量。",
@@ -146,7 +162,19 @@ int main(int argc, char **argv)
 		code = ZH_EXIT_USAGE;
 		goto out;
 	}
+	cli_log_open(&cli, verb->name, cli.argc, cli.argv);
 	code = verb->run(&cli);
+	/* --reboot: what needed a restart gets one, as msiexec's REBOOT=Force does (1641). */
+	if (code == ZH_EXIT_REBOOT_REQUIRED && cli.reboot) {
+		if (sys_env_restart(&err) == 0) {
+			cli_log("INFO", "restart of Windows started");
+			code = ZH_EXIT_REBOOTING;
+		} else {
+			cli_report_error(&cli, &err, "请手动重启电脑。",
+				"restart Windows yourself.");
+		}
+	}
+	cli_log_close(code);
 out:
 	sys_free(fault);
 	sys_env_args_free(uargc, uargv);

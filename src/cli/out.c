@@ -11,6 +11,14 @@
 #include "../sys/fs.h"
 #include "../core/banned.h"
 
+/* --quiet (without --json): nothing on stdout, errors still on stderr. */
+static int g_quiet;
+
+void out_set_quiet(int quiet)
+{
+	g_quiet = quiet;
+}
+
 static void vout(enum sys_stream s, const char *fmt, va_list ap)
 {
 	char small[1024];
@@ -18,6 +26,8 @@ static void vout(enum sys_stream s, const char *fmt, va_list ap)
 	va_list ap2;
 	int n;
 
+	if (s == SYS_STDOUT && g_quiet)
+		return;
 	va_copy(ap2, ap);
 	n = vsnprintf(small, sizeof(small), fmt, ap);
 	if (n < 0) {
@@ -26,9 +36,14 @@ static void vout(enum sys_stream s, const char *fmt, va_list ap)
 	}
 	if ((size_t)n < sizeof(small)) {
 		(void)sys_console_write(s, small, (size_t)n, NULL);
+		/* What goes to stderr (errors and what to do about them) goes to the log too. */
+		if (s == SYS_STDERR)
+			cli_log("ERROR", "%s", small);
 	} else if ((big = zh_malloc((size_t)n + 1)) != NULL) {
 		(void)vsnprintf(big, (size_t)n + 1, fmt, ap2);
 		(void)sys_console_write(s, big, (size_t)n, NULL);
+		if (s == SYS_STDERR)
+			cli_log("ERROR", "%s", big);
 		zh_free(big);
 	}
 	va_end(ap2);
@@ -45,6 +60,8 @@ void out_printf(const char *fmt, ...)
 
 void out_write(const char *s)
 {
+	if (g_quiet)
+		return;
 	(void)sys_console_write(SYS_STDOUT, s, strlen(s), NULL);
 }
 
@@ -62,6 +79,7 @@ void cli_report_error(const struct zh_cli *cli, const struct zh_err *err, const 
 {
 	err_printf("zhushou: %s%s: %s\n", ZH_T(cli, "错误：", "error: "),
 		zh_err_str(err->code, cli->lang), err->msg);
+
 	if (fix_zh != NULL && fix_en != NULL)
 		err_printf("  %s%s\n", ZH_T(cli, "处理办法：", "what to do: "),
 			ZH_T(cli, fix_zh, fix_en));

@@ -19,7 +19,7 @@
 
 #define ZH_LOCK_NAME "zhushou-8f2e50e2"
 
-static int data_dir(char **ret, struct zh_err *err)
+int cli_data_dir(char **ret, struct zh_err *err)
 {
 	char *base = NULL;
 	size_t n;
@@ -77,7 +77,7 @@ int cli_session_open(const struct zh_cli *cli, unsigned flags, struct zh_session
 	}
 	if (rc != 0)
 		goto out;
-	if ((rc = data_dir(&s->dir, &err)) != 0) {
+	if ((rc = cli_data_dir(&s->dir, &err)) != 0) {
 		if (flags & ZH_SESSION_QUIET) {
 			cli_session_close(s);
 			return 0;
@@ -108,6 +108,27 @@ int cli_session_open(const struct zh_cli *cli, unsigned flags, struct zh_session
 		goto out;
 	report_recovery(cli, &rec);
 	s->recovered = rec;
+	if (!(flags & (ZH_SESSION_OPTIONAL | ZH_SESSION_REBOOT_OK))) {
+		int64_t waiting = 0;
+
+		if ((rc = zh_txn_reboot_waiting(s->db, &waiting, &err)) != 0)
+			goto out;
+		if (waiting != 0) {
+			err_printf(ZH_T(cli,
+					   "zhushou：事务 %lld "
+					   "替换的文件在重启时才能就位；请先重启电脑，"
+					   "再运行 zhushou。未做任何更改。\n",
+					   "zhushou: transaction %lld replaces a file at the next "
+					   "restart; "
+					   "restart Windows first, then run zhushou again. Nothing "
+					   "was "
+					   "changed.\n"),
+				(long long)waiting);
+			cli_session_close(s);
+			zh_free(path);
+			return ZH_EXIT_REBOOT_REQUIRED;
+		}
+	}
 	code = 0;
 out:
 	zh_free(path);

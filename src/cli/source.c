@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "../core/mem.h"
+#include "../core/policy.h"
 #include "../sys/env.h"
 #include "../sys/fs.h"
 #include "../sys/mem.h"
@@ -37,18 +38,42 @@ int cli_source_open(const struct zh_cli *cli, struct zh_session *s, const char *
 	unsigned flags, struct cli_source *src)
 {
 	struct zh_pack_opts po;
+	struct zh_policy policy;
 	struct zh_err err;
 	int rc;
 
 	memset(src, 0, sizeof(*src));
 	zh_err_init(&err);
 	zh_db_serials_init(&src->serials, s->db, &src->store);
+	if ((rc = zh_policy_read(&policy, &err)) != 0) {
+		cli_report_error(cli, &err, NULL, NULL);
+		return ZH_EXIT_FAILED;
+	}
+	/* A mirror: refused by policy, or not for this version (offline packs only). */
+	if (zh_policy_is_url(path)) {
+		if (!policy.allow_online)
+			(void)zh_err_set(&err, ZH_EPOLICY,
+				"online sources are turned off by Group Policy (%s\\%s = 0): '%s'",
+				ZH_POLICY_KEY, ZH_POLICY_ALLOW_ONLINE, path);
+		else
+			(void)zh_err_set(&err, ZH_ENOTSUP,
+				"this zhushou reads offline packs only, not a mirror: '%s'", path);
+		cli_report_error(cli, &err, "未做任何更改。请改用离线包（--source 离线包路径）。",
+			"nothing was changed. Use an offline pack (--source PATH).");
+		zh_policy_release(&policy);
+		return ZH_EXIT_FAILED;
+	}
 	if ((rc = zh_trust_builtin(&src->trust, &err)) != 0 ||
+		(policy.publisher_pem != NULL &&
+			(rc = zh_trust_add_pem(src->trust, policy.publisher_pem,
+				 strlen(policy.publisher_pem), "policy", &err)) != 0) ||
 		(rc = staging_reset(s, &src->staging, &err)) != 0) {
 		cli_report_error(cli, &err, NULL, NULL);
 		cli_source_close(src);
+		zh_policy_release(&policy);
 		return ZH_EXIT_FAILED;
 	}
+	zh_policy_release(&policy);
 	memset(&po, 0, sizeof(po));
 	po.trust = src->trust;
 	po.now = cli_now();
@@ -68,6 +93,60 @@ int cli_source_open(const struct zh_cli *cli, struct zh_session *s, const char *
 		return ZH_EXIT_FAILED;
 	}
 	return 0;
+}
+
+int cli_source_default(char **ret, struct zh_err *err)
+{
+	struct zh_policy policy;
+	char *exe = NULL, *path = NULL, *base;
+	enum sys_fs_kind kind = SYS_FS_NONE;
+	int64_t size = 0;
+	size_t n;
+	char sep;
+	int rc;
+
+	*ret = NULL;
+	/* IT's Group Policy names the source first. */
+	if ((rc = zh_policy_read(&policy, err)) != 0)
+		return rc;
+	if (policy.source != NULL) {
+		*ret = policy.source;
+		policy.source = NULL;
+		zh_policy_release(&policy);
+		return 0;
+	}
+	zh_policy_release(&policy);
+	if ((rc = sys_env_exe_path(&exe, err)) != 0) {
+		zh_err_wrap(err, "looking for the default offline pack");
+		return rc;
+	}
+	/* The program's folder, with the separator its path already uses (sys/env.h). */
+	base = strrchr(exe, '\\');
+	if (base == NULL || (strrchr(exe, '/') != NULL && strrchr(exe, '/') > base))
+		base = strrchr(exe, '/');
+	if (base == NULL) {
+		rc = zh_err_set(err, ZH_EINVAL, "this program's path '%s' names no folder", exe);
+		goto out;
+	}
+	sep = *base;
+	n = (size_t)(base - exe) + sizeof(ZH_DEFAULT_PACK_DIR) + sizeof(ZH_DEFAULT_PACK_NAME) + 2;
+	if ((path = zh_malloc(n)) == NULL) {
+		rc = zh_err_set(err, ZH_ENOMEM, "out of memory");
+		goto out;
+	}
+	(void)snprintf(path, n, "%.*s%c%s%c%s", (int)(base - exe), exe, sep, ZH_DEFAULT_PACK_DIR,
+		sep, ZH_DEFAULT_PACK_NAME);
+	if ((rc = sys_fs_stat(path, &kind, &size, err)) != 0)
+		goto out;
+	/* No default pack (a copied zhushou.exe, a build tree) is not an error: none is used. */
+	if (kind != SYS_FS_FILE)
+		goto out;
+	*ret = path;
+	path = NULL;
+out:
+	zh_free(path);
+	sys_free(exe);
+	return rc;
 }
 
 const struct zh_pack_item *cli_source_find(const struct cli_source *src, const char *id)

@@ -7,68 +7,27 @@
 #include <string.h>
 
 #include "cli.h"
+#include "../core/buf.h"
 #include "../core/check.h"
 #include "../core/mem.h"
 #include "../core/report.h"
 #include "../core/banned.h"
 
-static const char *mark(enum zh_status st)
+/* The text form, through the one layout support-report keeps too (checktext.c). */
+static int print_text(const struct zh_cli *cli, const struct zh_check_report *rep)
 {
-	switch (st) {
-	case ZH_ST_OK:
-		return "[✓]";
-	case ZH_ST_FAIL:
-	case ZH_ST_ERROR:
-		return "[✗]";
-	case ZH_ST_WARN:
-		return "[!]";
-	default:
-		return "[-]";
-	}
-}
+	struct zh_buf b;
+	struct zh_err err;
+	int rc;
 
-/* Indent every line after the first by the given prefix. */
-static void print_indented(const char *text, const char *indent)
-{
-	const char *p = text;
-
-	while (*p != '\0') {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl == NULL ? strlen(p) : (size_t)(nl - p);
-
-		out_printf("%s%.*s\n", indent, (int)n, p);
-		if (nl == NULL)
-			break;
-		p = nl + 1;
-	}
-}
-
-static void print_text(const struct zh_cli *cli, const struct zh_check_report *rep)
-{
-	size_t i, bad = 0;
-
-	out_printf("zhushou %s — %s\n\n", zh_version,
-		zh_text_get(&rep->cat->profile_name, cli->lang));
-	for (i = 0; i < rep->nresults; i++) {
-		const struct zh_check_result *r = &rep->results[i];
-
-		out_printf("%s %s\n", mark(r->status), zh_text_get(&r->def->title, cli->lang));
-		print_indented(zh_text_get(&r->detail, cli->lang), "    ");
-		if (r->status == ZH_ST_FAIL || r->status == ZH_ST_ERROR)
-			bad++;
-		if (r->status == ZH_ST_FAIL || r->status == ZH_ST_ERROR ||
-			r->status == ZH_ST_WARN) {
-			out_printf("    %s", ZH_T(cli, "建议：", "advice: "));
-			print_indented(zh_text_get(&r->def->advice, cli->lang), "");
-		}
-	}
-	out_write("\n");
-	if (bad == 0)
-		out_printf("%s\n", ZH_T(cli, "系统环境正常。", "The PC is ready."));
+	zh_buf_init(&b, 64 * 1024 * 1024);
+	zh_err_init(&err);
+	if ((rc = cli_check_text(rep, cli->lang, "\n", &b, &err)) != 0)
+		cli_report_error(cli, &err, NULL, NULL);
 	else
-		out_printf(ZH_T(cli, "系统环境存在 %zu 项异常，请一键修复（zhushou repair）。\n",
-				   "%zu problems found: run zhushou repair.\n"),
-			bad);
+		out_write(b.data);
+	zh_buf_release(&b);
+	return rc;
 }
 
 int verb_check(struct zh_cli *cli)
@@ -100,6 +59,7 @@ int verb_check(struct zh_cli *cli)
 			"try again; if it fails again, send zhushou support-report to support.");
 		goto out;
 	}
+	cli_log_check(&rep);
 	if (cli->json) {
 		rc = zh_report_check_json(&rep, cli->lang, zh_version, &json, &err);
 		if (rc != 0) {
@@ -108,8 +68,8 @@ int verb_check(struct zh_cli *cli)
 		}
 		out_write(json);
 		out_write("\n");
-	} else {
-		print_text(cli, &rep);
+	} else if (print_text(cli, &rep) != 0) {
+		goto out;
 	}
 	code = zh_check_problems(&rep) ? ZH_EXIT_PROBLEMS : ZH_EXIT_OK;
 out:

@@ -9,14 +9,9 @@
 
 #define ZH_MAX_HISTORY 100000
 
-struct rows {
-	struct zh_txn_row *v;
-	size_t n;
-};
-
 static int collect(const struct zh_txn_row *row, void *ctx)
 {
-	struct rows *r = ctx;
+	struct cli_history *r = ctx;
 	struct zh_txn_row *v;
 
 	if (r->n >= ZH_MAX_HISTORY)
@@ -30,12 +25,35 @@ static int collect(const struct zh_txn_row *row, void *ctx)
 	v[r->n].started = zh_strdup(row->started);
 	v[r->n].finished = row->finished != NULL ? zh_strdup(row->finished) : NULL;
 	r->n++;
+	if (v[r->n - 1].verb == NULL || v[r->n - 1].started == NULL ||
+		(row->finished != NULL && v[r->n - 1].finished == NULL))
+		return ZH_ENOMEM;
 	return 0;
+}
+
+int cli_history_read(struct zh_db *db, struct cli_history *h, struct zh_err *err)
+{
+	memset(h, 0, sizeof(*h));
+	if (zh_db_txn_list(db, collect, h, err) == 0)
+		return 0;
+	if (err->code == 0)
+		zh_err_set(err, ZH_ENOMEM, "cannot read the history");
+	return err->code;
+}
+
+void cli_history_free(struct cli_history *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->n; i++)
+		zh_txn_row_release(&h->v[i]);
+	zh_free(h->v);
+	memset(h, 0, sizeof(*h));
 }
 
 int verb_history(struct zh_cli *cli)
 {
-	struct rows rows = {NULL, 0};
+	struct cli_history rows = {NULL, 0};
 	struct zh_session s;
 	struct zh_err err;
 	char *json = NULL;
@@ -43,12 +61,10 @@ int verb_history(struct zh_cli *cli)
 	int code;
 
 	zh_err_init(&err);
-	if ((code = cli_session_open(cli, 0, &s)) != 0)
+	if ((code = cli_session_open(cli, ZH_SESSION_REBOOT_OK, &s)) != 0)
 		return code;
 	code = ZH_EXIT_FAILED;
-	if (zh_db_txn_list(s.db, collect, &rows, &err) != 0) {
-		if (err.code == 0)
-			zh_err_set(&err, ZH_ENOMEM, "cannot read the history");
+	if (cli_history_read(s.db, &rows, &err) != 0) {
 		cli_report_error(cli, &err, NULL, NULL);
 		goto out;
 	}
@@ -70,9 +86,7 @@ int verb_history(struct zh_cli *cli)
 	}
 	code = ZH_EXIT_OK;
 out:
-	for (i = 0; i < rows.n; i++)
-		zh_txn_row_release(&rows.v[i]);
-	zh_free(rows.v);
+	cli_history_free(&rows);
 	zh_free(json);
 	cli_session_close(&s);
 	return code;

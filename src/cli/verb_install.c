@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * `zhushou install ID[=VERSION] ... --source PACK [--allow-expired] [--json]`: install
- * components from a verified offline pack as one transaction (all of them or none: 1603 and
+ * `zhushou install ID[=VERSION] ... [--source PACK] [--allow-expired] [--json]`: install
+ * components from a verified offline pack (without --source, the one installed next to
+ * zhushou.exe: cli_source_default) as one transaction (all of them or none: 1603 and
  * the PC as before), recording what they own and the pack's index serial in the manifest DB.
  */
 #include <stdio.h>
@@ -22,7 +23,7 @@ struct want {
 
 static void usage(const struct zh_cli *cli)
 {
-	err_printf("%s: zhushou install ID[=VERSION] ... --source PACK [--allow-expired] "
+	err_printf("%s: zhushou install ID[=VERSION] ... [--source PACK] [--allow-expired] "
 		   "[--json]\n",
 		ZH_T(cli, "用法", "usage"));
 }
@@ -36,6 +37,8 @@ int cli_txn_finish(const struct zh_cli *cli, struct zh_txn *t, int rc, struct zh
 		rc = zh_txn_commit(t, res->reboot ? ZH_EXIT_REBOOT_REQUIRED : 0, err);
 	if (rc == 0) {
 		res->exit_code = res->reboot ? ZH_EXIT_REBOOT_REQUIRED : ZH_EXIT_OK;
+		cli_log("INFO", "committed%s",
+			res->reboot ? "; a file is replaced at the next restart (3010)" : "");
 		return res->exit_code;
 	}
 	cli_report_error(cli, err, "未完成，所有更改已撤销，电脑与之前完全相同。",
@@ -44,6 +47,8 @@ int cli_txn_finish(const struct zh_cli *cli, struct zh_txn *t, int rc, struct zh
 	if (zh_txn_abort(t, ZH_EXIT_FAILED, &aerr) != 0)
 		cli_report_error(cli, &aerr, "撤销未完成，下次运行 zhushou 时会自动继续撤销。",
 			"the undo did not finish; the next zhushou run completes it.");
+	else
+		cli_log("INFO", "rolled back: the PC is as before");
 	res->failed = 1;
 	res->exit_code = ZH_EXIT_FAILED;
 	return res->exit_code;
@@ -87,6 +92,7 @@ int verb_install(struct zh_cli *cli)
 	struct zh_txn *t = NULL;
 	struct zh_err err;
 	const char *pack = NULL;
+	char *default_pack = NULL;
 	unsigned flags = 0;
 	size_t nwant = 0, i;
 	char verb[256];
@@ -126,6 +132,15 @@ int verb_install(struct zh_cli *cli)
 			usage(cli);
 			goto out;
 		}
+	}
+	if (nwant > 0 && pack == NULL) {
+		if (cli_source_default(&default_pack, &err) != 0) {
+			cli_report_error(cli, &err, "请用 --source 指定离线包。",
+				"give the offline pack with --source PACK.");
+			code = ZH_EXIT_FAILED;
+			goto out;
+		}
+		pack = default_pack;
 	}
 	if (nwant == 0 || pack == NULL) {
 		usage(cli);
@@ -168,6 +183,8 @@ int verb_install(struct zh_cli *cli)
 		goto out;
 	}
 	res.txn = zh_txn_id(t);
+	cli_log_txn(res.txn);
+	cli_log("INFO", "transaction %lld: %s", (long long)res.txn, verb);
 	res.items = items;
 	res.nitems = nwant;
 	src.serials.t = t;
@@ -201,5 +218,6 @@ out:
 		zh_free(want[i].id);
 	zh_free(want);
 	zh_free(items);
+	zh_free(default_pack);
 	return code;
 }

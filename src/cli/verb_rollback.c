@@ -26,7 +26,7 @@ int verb_rollback(struct zh_cli *cli)
 				"usage: zhushou rollback [TXN]"));
 		return ZH_EXIT_USAGE;
 	}
-	if ((code = cli_session_open(cli, 0, &s)) != 0)
+	if ((code = cli_session_open(cli, ZH_SESSION_REBOOT_OK, &s)) != 0)
 		return code;
 	if (zh_txn_undo_committed(s.db, id, &undo, &err) != 0) {
 		cli_report_error(cli, &err,
@@ -39,6 +39,7 @@ int verb_rollback(struct zh_cli *cli)
 				: "nothing was changed.");
 		code = ZH_EXIT_FAILED;
 	} else {
+		cli_log("INFO", "rolled back transaction %lld", (long long)undo);
 		if (!cli->quiet)
 			out_printf(ZH_T(cli, "已撤销（事务 %lld）。\n",
 					   "Rolled back (transaction %lld).\n"),

@@ -17,25 +17,48 @@
 #define ZH_DEPS_PINS "unknown"
 #endif
 
+static const struct zh_lib_version *libraries(size_t *n)
+{
+	static struct zh_lib_version libs[] = {
+		{"sqlite", NULL},
+		{"openssl", NULL},
+		{"curl", NULL},
+		{"libarchive", NULL},
+		{"zlib", NULL},
+		{"minizip", NULL},
+		{"cjson", NULL},
+	};
+
+	/* Each library's version as it reports it at run time. */
+	libs[0].version = zh_db_lib_version();
+	libs[1].version = zh_sign_lib_version();
+	libs[2].version = zh_fetch_lib_version();
+	libs[3].version = zh_bundle_lib_version();
+	libs[4].version = zh_pack_lib_version();
+	libs[5].version = zh_pack_lib_version();
+	libs[6].version = zh_report_json_lib_version();
+	*n = sizeof(libs) / sizeof(libs[0]);
+	return libs;
+}
+
+int cli_version_json(char **ret, struct zh_err *err)
+{
+	size_t n;
+	const struct zh_lib_version *libs = libraries(&n);
+
+	return zh_report_version_json(zh_version, ZH_DEPS_PINS, libs, n, ret, err);
+}
+
 int verb_version(struct zh_cli *cli)
 {
-	const struct zh_lib_version libs[] = {
-		{"sqlite", zh_db_lib_version()},
-		{"openssl", zh_sign_lib_version()},
-		{"curl", zh_fetch_lib_version()},
-		{"libarchive", zh_bundle_lib_version()},
-		{"zlib", zh_pack_lib_version()},
-		{"minizip", zh_pack_lib_version()},
-		{"cjson", zh_report_json_lib_version()},
-	};
 	struct zh_err err;
 	char *json = NULL;
-	size_t i;
+	size_t i, n;
+	const struct zh_lib_version *libs = libraries(&n);
 
 	zh_err_init(&err);
 	if (cli->json) {
-		if (zh_report_version_json(zh_version, ZH_DEPS_PINS, libs,
-			    sizeof(libs) / sizeof(libs[0]), &json, &err) != 0) {
+		if (cli_version_json(&json, &err) != 0) {
 			cli_report_error(cli, &err, NULL, NULL);
 			return ZH_EXIT_FAILED;
 		}
@@ -44,7 +67,7 @@ int verb_version(struct zh_cli *cli)
 		return ZH_EXIT_OK;
 	}
 	out_printf("zhushou %s\n", zh_version);
-	for (i = 0; i < sizeof(libs) / sizeof(libs[0]); i++)
+	for (i = 0; i < n; i++)
 		out_printf("  %-11s %s\n", libs[i].name, libs[i].version);
 	out_printf("  %-11s %s\n", ZH_T(cli, "源码包", "built from"), ZH_DEPS_PINS);
 	return ZH_EXIT_OK;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The explicit verb table (no registration magic): adding a verb is one line here. */
 #include "verbs.h"
+#include "../gui/gui.h"
 #include "../core/banned.h"
 
 const struct zh_verb zh_verbs[] = {
@@ -24,6 +25,11 @@ const struct zh_verb zh_verbs[] = {
 		"verify a pack or bundle: signatures, hashes, serial, expiry (--extract DIR)"},
 	{"pack", verb_pack, "发布方：pack build 由配方生成并签名离线包",
 		"publisher: pack build makes a signed pack from recipes"},
+	{"support-report", verb_support_report,
+		"生成发给客服的支持报告：support-report -o 文件.zip",
+		"write a support report for portal support: support-report -o FILE.zip"},
+	{"gui", verb_gui, "打开窗口：全面检测、一键修复、重新检测（从资源管理器启动时默认）",
+		"open the window: check, repair, check again (the default from Explorer)"},
 	{"version", verb_version, "显示版本及所用库的版本",
 		"show the version and the versions of the libraries"},
 };

@@ -14,6 +14,9 @@ struct zh_verb {
 	const char *summary_en;
 };
 
+/* support-report (verb_support_report.c); the other verbs are declared in cli.h. */
+int verb_support_report(struct zh_cli *cli);
+
 extern const struct zh_verb zh_verbs[];
 extern const size_t zh_nverbs;
 

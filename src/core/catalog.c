@@ -368,9 +368,44 @@ static int parse_services(struct ctx *c, const cJSON *root, struct zh_catalog *c
 	return 0;
 }
 
+/* A string or an array of 1..ZH_UKEY_MAX_LIST strings (optional: *n 0 when absent). */
+static int get_str_list(struct ctx *c, const cJSON *o, const char *field, int required, char **ret,
+	size_t *n)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, field), *e;
+	cJSON *tmp;
+	int rc = 0;
+
+	*n = 0;
+	if (v == NULL || cJSON_IsString(v)) {
+		if ((rc = get_str(c, o, field, required, &ret[0])) == 0 && ret[0] != NULL)
+			*n = 1;
+		return rc;
+	}
+	if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) < 1 ||
+		cJSON_GetArraySize(v) > ZH_UKEY_MAX_LIST)
+		return bad(c, field, "must be a string or an array of 1 to 8 strings");
+	cJSON_ArrayForEach(e, v)
+	{
+		/* get_str reads a field of an object: wrap the element in one. */
+		if ((tmp = cJSON_CreateObject()) == NULL ||
+			!cJSON_AddItemReferenceToObject(tmp, field, (cJSON *)e)) {
+			cJSON_Delete(tmp);
+			return zh_err_set(c->err, ZH_ENOMEM, "cannot load catalog");
+		}
+		rc = get_str(c, tmp, field, 1, &ret[*n]);
+		cJSON_Delete(tmp);
+		if (rc != 0)
+			return rc;
+		(*n)++;
+	}
+	return 0;
+}
+
 static int parse_ukey(struct ctx *c, const cJSON *root, struct zh_catalog *cat)
 {
 	const cJSON *o = cJSON_GetObjectItemCaseSensitive(root, "ukey");
+	struct zh_ukey_def *u = &cat->ukey;
 	int rc;
 	size_t j;
 
@@ -379,15 +414,24 @@ static int parse_ukey(struct ctx *c, const cJSON *root, struct zh_catalog *cat)
 	(void)snprintf(c->path, sizeof(c->path), "ukey");
 	if (!cJSON_IsObject(o))
 		return bad(c, "", "must be an object");
-	if ((rc = get_str(c, o, "pkcs11_module", 1, &cat->ukey.module)) != 0 ||
-		(rc = get_str(c, o, "component", 1, &cat->ukey.component)) != 0)
+	if ((rc = get_str_list(c, o, "pkcs11_module", 1, u->modules, &u->nmodules)) != 0 ||
+		(rc = get_str(c, o, "component", 1, &u->component)) != 0 ||
+		(rc = get_str(c, o, "cdrom_label", 0, &u->cdrom_label)) != 0 ||
+		(rc = get_str_list(c, o, "issuer", 0, u->issuers, &u->nissuers)) != 0 ||
+		(rc = get_str_list(c, o, "providers", 0, u->providers, &u->nproviders)) != 0)
 		return rc;
-	if (strlen(cat->ukey.module) > 260 || strchr(cat->ukey.module, '\\') == NULL ||
-		strstr(cat->ukey.module, "..") != NULL)
-		return bad(c, "pkcs11_module",
-			"must be a Windows path (at most 260 bytes, no '..')");
+	u->module = u->modules[0];
+	for (j = 0; j < u->nmodules; j++)
+		/* A full path: a bare name would be looked for along the DLL search order. */
+		if (strlen(u->modules[j]) > 260 ||
+			(strchr(u->modules[j], '\\') == NULL && u->modules[j][0] != '/') ||
+			strstr(u->modules[j], "..") != NULL)
+			return bad(c, "pkcs11_module",
+				"must be a full path (at most 260 bytes, no '..')");
+	if (u->cdrom_label != NULL && strlen(u->cdrom_label) > 32)
+		return bad(c, "cdrom_label", "a volume label has at most 32 characters");
 	for (j = 0; j < cat->ncomponents; j++)
-		if (strcmp(cat->components[j].id, cat->ukey.component) == 0)
+		if (strcmp(cat->components[j].id, u->component) == 0)
 			return 0;
 	return bad(c, "component", "not one of \"components\"");
 }
@@ -730,8 +774,13 @@ void zh_catalog_free(struct zh_catalog *cat)
 		text_release(&cat->services[i].name);
 	}
 	zh_free(cat->services);
-	zh_free(cat->ukey.module);
+	for (i = 0; i < ZH_UKEY_MAX_LIST; i++) {
+		zh_free(cat->ukey.modules[i]);
+		zh_free(cat->ukey.issuers[i]);
+		zh_free(cat->ukey.providers[i]);
+	}
 	zh_free(cat->ukey.component);
+	zh_free(cat->ukey.cdrom_label);
 	for (i = 0; i < cat->nchecks; i++) {
 		zh_free(cat->checks[i].id);
 		zh_free(cat->checks[i].probe);

@@ -80,10 +80,20 @@ struct zh_local_service_def {
 	struct zh_text name;
 };
 
+#define ZH_UKEY_MAX_LIST 8
+
 /* The UKEY: read through the vendor's PKCS#11 module (installed by a component). */
 struct zh_ukey_def {
-	char *module; /* the module's path, %ENV% names expanded on the PC */
+	char *module; /* the first of modules */
+	char *modules[ZH_UKEY_MAX_LIST]; /* the module's paths by vendor version, %ENV% names
+					    expanded on the PC: the first that exists is read */
+	size_t nmodules;
 	char *component; /* the component that installs it */
+	char *cdrom_label; /* the volume label of the CD drive a plugged-in key shows, or NULL */
+	char *issuers[ZH_UKEY_MAX_LIST]; /* words naming the expected issuer ("CFCA") */
+	size_t nissuers;
+	char *providers[ZH_UKEY_MAX_LIST]; /* the vendor's CSP / KSP names (Windows side) */
+	size_t nproviders;
 };
 
 struct zh_site_def {

@@ -21,6 +21,9 @@ struct zh_cert {
 	char sha1_hex[2 * ZH_SHA1_LEN + 1];
 	char sha256_hex[65];
 	char *subject; /* one line, UTF-8, owned */
+	char *issuer; /* the same for the issuer */
+	char serial_hex[2 * 20 + 1]; /* the serial number, lower-case hex (at most 20 bytes) */
+	int64_t not_before; /* start of validity, seconds UTC */
 	int64_t not_after; /* end of validity, seconds UTC */
 };
 

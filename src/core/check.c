@@ -20,7 +20,6 @@
 #include "install.h"
 #include "../sys/reg.h"
 #include "../sys/svc.h"
-#include "../sys/p11.h"
 #include "../sys/mem.h"
 #include "utc.h"
 #include "mem.h"
@@ -46,6 +45,7 @@ const char *const zh_probe_names[] = {
 	"antivirus",
 	"local_service",
 	"ukey",
+	"ukey_certificate",
 	NULL,
 };
 
@@ -721,108 +721,265 @@ static int verdict_svcs(const struct zh_check_report *rep, enum zh_status *st, s
 	return rc;
 }
 
-/* The UKEY through the catalog's PKCS#11 module: a token, its first readable certificate. */
+/* The UKEY (ukey.h); the environment too, for what the policies say when no key shows. */
 static int probe_ukey(struct zh_check_report *rep, struct zh_err *err)
 {
-	struct zh_ukey_state *u = &rep->ukey;
-	struct sys_p11_token tok;
-	char *path = NULL;
-	size_t i;
+	struct zh_err e;
 	int rc;
 
-	if (rep->cat->ukey.module == NULL)
+	if (rep->cat->ukey.nmodules == 0)
 		return 0;
-	if ((rc = sys_env_expand(rep->cat->ukey.module, &path, err)) != 0)
-		return rc;
-	rc = sys_p11_read(path, &tok, err);
-	sys_free(path);
-	if (rc == ZH_ENOENT) {
-		zh_err_init(err);
-		sys_p11_release(&tok);
-		return 0;
-	}
-	u->module_found = 1;
-	u->present = tok.present;
-	memcpy(u->label, tok.label, sizeof(u->label));
-	memcpy(u->serial, tok.serial, sizeof(u->serial));
-	u->ncerts = tok.ncerts;
-	if (rc == ZH_EIO) {
-		u->read_failed = 1;
-		u->why = zh_strdup(err->msg);
-		zh_err_init(err);
-		rc = u->why == NULL ? zh_err_set(err, ZH_ENOMEM, "out of memory") : 0;
-	}
-	for (i = 0; i < tok.ncerts && rc == 0 && u->subject == NULL; i++) {
-		struct zh_cert *c = NULL;
-		struct zh_err e;
-
+	if (rep->have_env == 0) {
 		zh_err_init(&e);
-		if (zh_cert_from_der(tok.certs[i], tok.lens[i], &c, &e) != 0)
-			continue;
-		u->subject = zh_strdup(c->subject);
-		u->not_after = c->not_after;
-		u->expired = c->not_after < (int64_t)time(NULL);
-		zh_cert_free(c);
-		if (u->subject == NULL)
-			rc = zh_err_set(err, ZH_ENOMEM, "out of memory");
+		rc = zh_env_probe(&rep->env, &e);
+		if (rc == ZH_ENOMEM)
+			return zh_err_set(err, ZH_ENOMEM, "out of memory");
+		rep->have_env = rc == 0 ? 1 : -rc;
 	}
-	sys_p11_release(&tok);
-	return rc;
+	return zh_ukey_probe(&rep->cat->ukey, (int64_t)time(NULL), &rep->ukey, err);
+}
+
+/* The catalog's name of the component that installs the UKEY module. */
+static const struct zh_text *ukey_component(const struct zh_catalog *cat)
+{
+	size_t i;
+
+	for (i = 0; i < cat->ncomponents; i++)
+		if (strcmp(cat->components[i].id, cat->ukey.component) == 0)
+			return &cat->components[i].name;
+	return NULL; /* the catalog parser refuses this */
+}
+
+/* Append both texts (already formatted) to d. */
+static int say(struct detail *d, struct zh_err *err, const char *zh, const char *en)
+{
+	int rc = zh_buf_printf(&d->zh, err, "%s", zh);
+
+	return rc != 0 ? rc : zh_buf_printf(&d->en, err, "%s", en);
+}
+
+static int ckr_text(const struct zh_p11_token *t, char *out, size_t n)
+{
+	const char *name = zh_p11_ckr_name(t->ckr);
+
+	return name != NULL ? snprintf(out, n, "%s: %s", t->failed, name)
+			    : snprintf(out, n, "%s: CKR 0x%lx", t->failed, t->ckr);
 }
 
 static int verdict_ukey(const struct zh_check_report *rep, enum zh_status *st, struct detail *d,
 	struct zh_err *err)
 {
 	const struct zh_ukey_state *u = &rep->ukey;
-	char until[ZH_UTC_LEN];
-	int rc;
+	const struct zh_text *comp;
+	const struct zh_p11_token *t;
+	char zh[900], en[900], drive[3] = "";
+	size_t i;
 
-	*st = problem(rep, "ukey");
-	if (rep->cat->ukey.module == NULL) {
+	if (rep->cat->ukey.nmodules == 0) {
 		*st = ZH_ST_OK;
 		return two(d, err, "本配置不使用 UKEY", "the profile uses no UKEY");
 	}
-	if (!u->module_found)
-		return two(d, err, "未安装 UKEY 驱动（长江UKey控件）",
-			"the UKEY module is not installed (the UKEY control)");
-	if (!u->present)
-		return u->read_failed
-			? (rc = zh_buf_printf(&d->zh, err, "无法访问 UKEY：%s", u->why)) != 0
-				? rc
-				: zh_buf_printf(&d->en, err, "the UKEY cannot be reached: %s",
-					  u->why)
-			: two(d, err, "未检测到 UKEY（未插入或无法识别）",
-				  "no UKEY found (not inserted, or not recognised)");
-	if (u->read_failed) {
-		rc = zh_buf_printf(&d->zh, err, "UKEY %s（%s）无法读取：%s", u->label, u->serial,
-			u->why);
-		return rc != 0 ? rc
-			       : zh_buf_printf(&d->en, err, "UKEY %s (%s) cannot be read: %s",
-					 u->label, u->serial, u->why);
-	}
-	if (u->subject == NULL) {
-		rc = zh_buf_printf(&d->zh, err, "UKEY %s（%s）上没有可读取的证书", u->label,
-			u->serial);
-		return rc != 0
-			? rc
-			: zh_buf_printf(&d->en, err, "UKEY %s (%s) holds no readable certificate",
-				  u->label, u->serial);
-	}
-	zh_utc_format(u->not_after, until);
-	if (u->expired) {
-		rc = zh_buf_printf(&d->zh, err, "UKEY %s（%s）的证书 %s 已于 %s 过期", u->label,
-			u->serial, u->subject, until);
-		return rc != 0 ? rc
-			       : zh_buf_printf(&d->en, err,
-					 "the certificate %s on UKEY %s (%s) expired on %s",
-					 u->subject, u->label, u->serial, until);
+	comp = ukey_component(rep->cat);
+	*st = problem(rep, "ukey");
+	switch (zh_ukey_presence(u)) {
+	case ZH_UKEY_NO_MODULE:
+		*st = ZH_ST_FAIL; /* repair installs it */
+		for (i = 0; i < u->ndrives && !u->drives[i].matches; i++)
+			;
+		if (i < u->ndrives)
+			(void)snprintf(drive, sizeof(drive), "%c:", u->drives[i].letter);
+		(void)snprintf(zh, sizeof(zh),
+			"未安装 UKEY 驱动（%s 不存在）%s%s%s：一键修复将安装%s。",
+			rep->cat->ukey.module, drive[0] != '\0' ? "，UKEY 已插入（光驱 " : "",
+			drive, drive[0] != '\0' ? "）" : "", comp->zh);
+		(void)snprintf(en, sizeof(en),
+			"the UKEY module is not installed (no %s)%s%s%s: repair installs the %s.",
+			rep->cat->ukey.module,
+			drive[0] != '\0' ? "; a UKEY is plugged in (CD drive " : "", drive,
+			drive[0] != '\0' ? ")" : "", comp->en);
+		return say(d, err, zh, en);
+	case ZH_UKEY_MODULE_FAILED:
+		(void)snprintf(zh, sizeof(zh),
+			"UKEY 驱动 %s 无法使用（%s）：请运行 zhushou repair --force 重新安装%s。",
+			u->module_path, u->p11.why, comp->zh);
+		(void)snprintf(en, sizeof(en),
+			"the UKEY module %s does not work (%s): run zhushou repair --force to "
+			"install the %s again.",
+			u->module_path, u->p11.why, comp->en);
+		return say(d, err, zh, en);
+	case ZH_UKEY_NO_TOKEN:
+		for (i = 0; i < u->ndrives && !u->drives[i].matches; i++)
+			;
+		if (i < u->ndrives) {
+			(void)snprintf(zh, sizeof(zh),
+				"UKEY 已插入（显示为光驱 %c:“%s”），但 UKEY "
+				"驱动识别不到它：请拔出重插；"
+				"仍不行请运行 zhushou repair --force 重新安装%s。",
+				u->drives[i].letter, u->drives[i].label, comp->zh);
+			(void)snprintf(en, sizeof(en),
+				"a UKEY is plugged in (CD drive %c: \"%s\") but the UKEY module "
+				"does not "
+				"see it: plug it in again; if that does not help, run zhushou "
+				"repair "
+				"--force to install the %s again.",
+				u->drives[i].letter, u->drives[i].label, comp->en);
+			return say(d, err, zh, en);
+		}
+		if (rep->have_env == 1 &&
+			(rep->env.usbstor_disabled || rep->env.cdrom_disabled ||
+				rep->env.removable_denied))
+			return two(d, err,
+				"未检测到 UKEY：本机策略禁用了 USB 存储或光驱（见“USB "
+				"与光驱策略”），"
+				"UKEY 插入后显示为光驱，会被该策略挡住：请联系贵司 IT 解除该策略。",
+				"no UKEY found: a policy on this PC blocks USB storage or the "
+				"CD-ROM "
+				"drive (see the USB and CD-ROM policy check), and a UKEY shows up "
+				"as a "
+				"CD drive: ask your IT department to lift it.");
+		return two(d, err,
+			"未检测到 UKEY：请插入 UKEY。正常插入后会出现一个光驱（CD "
+			"驱动器）；如没有，"
+			"请拔出重插或换一个 USB 口，仍不行请联系贵司 IT 排查 USB 故障或禁用 "
+			"USB/光驱的策略。",
+			"no UKEY found: insert the UKEY. A plugged-in UKEY shows up as a CD drive; "
+			"if "
+			"none appears, plug it in again or use another USB port, and if that does "
+			"not "
+			"help, ask your IT department to look for a USB fault or a policy blocking "
+			"USB "
+			"storage or CD drives.");
+	case ZH_UKEY_PRESENT:
+		break;
 	}
 	*st = ZH_ST_OK;
-	rc = zh_buf_printf(&d->zh, err, "UKEY %s（%s）：证书 %s，有效期至 %s", u->label, u->serial,
-		u->subject, until);
-	return rc != 0 ? rc
-		       : zh_buf_printf(&d->en, err, "UKEY %s (%s): certificate %s, valid until %s",
-				 u->label, u->serial, u->subject, until);
+	t = zh_ukey_token(u);
+	(void)snprintf(zh, sizeof(zh), "UKEY“%s”（序列号 %s，%s）已插入，驱动：%s", t->label,
+		t->serial, t->manufacturer, u->p11.library);
+	(void)snprintf(en, sizeof(en), "UKEY \"%s\" (serial %s, %s) is plugged in; module: %s",
+		t->label, t->serial, t->manufacturer, u->p11.library);
+	return say(d, err, zh, en);
+}
+
+/* One certificate of the key, for people: subject, issuer, serial, end of validity. */
+static int say_cert(struct detail *d, struct zh_err *err, const struct zh_ukey_state *u,
+	const struct zh_p11_cert *c)
+{
+	char until[ZH_UTC_LEN], zh[900], en[900];
+	int ca = zh_ukey_issuer_matches(u->def, c->issuer);
+
+	zh_utc_format(c->not_after, until);
+	(void)snprintf(zh, sizeof(zh), "证书 %s（颁发者 %s%s，序列号 %s，有效期至 %s）", c->subject,
+		c->issuer, ca ? "，预期的 CA" : "", c->serial, until);
+	(void)snprintf(en, sizeof(en), "certificate %s (issuer %s%s, serial %s, valid until %s)",
+		c->subject, c->issuer, ca ? ", the expected CA" : "", c->serial, until);
+	return say(d, err, zh, en);
+}
+
+/* The Windows view beside the module's: smart-card certificates in CurrentUser MY. */
+static int say_wincerts(struct detail *d, struct zh_err *err, const struct zh_ukey_state *u)
+{
+	char zh[600], en[600];
+	size_t i, n = 0, k = 0;
+	int rc = 0;
+
+	if (!u->have_wincerts)
+		return 0;
+	for (i = 0; i < u->nwincerts; i++)
+		n += u->wincerts[i].smartcard;
+	(void)snprintf(zh, sizeof(zh), "Windows 证书存储（当前用户\\个人）中有智能卡证书 %zu 张",
+		n);
+	(void)snprintf(en, sizeof(en),
+		" The Windows store (CurrentUser\\MY) holds %zu smart-card certificate%s", n,
+		n == 1 ? "" : "s");
+	rc = say(d, err, zh, en);
+	for (i = 0; i < u->nwincerts && rc == 0; i++) {
+		if (!u->wincerts[i].smartcard)
+			continue;
+		(void)snprintf(zh, sizeof(zh), "%s%s（%s）", k == 0 ? "：" : "；",
+			u->wincerts[i].subject, u->wincerts[i].provider);
+		(void)snprintf(en, sizeof(en), "%s%s (%s)", k++ == 0 ? ": " : "; ",
+			u->wincerts[i].subject, u->wincerts[i].provider);
+		rc = say(d, err, zh, en);
+	}
+	return rc == 0 ? two(d, err, "。", ".") : rc;
+}
+
+static int verdict_ukey_cert(const struct zh_check_report *rep, enum zh_status *st,
+	struct detail *d, struct zh_err *err)
+{
+	const struct zh_ukey_state *u = &rep->ukey;
+	const struct zh_p11_cert *best = NULL;
+	const struct zh_p11_token *t;
+	char zh[600], en[600], why[160];
+	int64_t days;
+	int rc;
+
+	if (rep->cat->ukey.nmodules == 0) {
+		*st = ZH_ST_OK;
+		return two(d, err, "本配置不使用 UKEY", "the profile uses no UKEY");
+	}
+	*st = problem(rep, "ukey_certificate");
+	t = zh_ukey_token(u);
+	switch (zh_ukey_certs(u, &best)) {
+	case ZH_UKEY_CERTS_NA:
+		*st = ZH_ST_SKIP;
+		rc = two(d, err, "未检测到 UKEY，无法读取证书。",
+			"no UKEY whose certificate to read.");
+		break;
+	case ZH_UKEY_CERTS_UNREADABLE:
+		(void)ckr_text(t, why, sizeof(why));
+		(void)snprintf(zh, sizeof(zh),
+			"UKEY“%s”（序列号 %s）的证书无法读取（%s）：请拔出重插；仍不行请运行 "
+			"zhushou repair --force 重新安装 UKEY 控件。",
+			t->label, t->serial, why);
+		(void)snprintf(en, sizeof(en),
+			"the certificates on UKEY \"%s\" (serial %s) cannot be read (%s): plug it "
+			"in "
+			"again; if that does not help, run zhushou repair --force to install the "
+			"UKEY control again.",
+			t->label, t->serial, why);
+		rc = say(d, err, zh, en);
+		break;
+	case ZH_UKEY_CERTS_NONE:
+		(void)snprintf(zh, sizeof(zh),
+			"UKEY“%s”（序列号 %s）中没有证书：请联系客服或客户经理重新灌装证书或更换 "
+			"UKEY。",
+			t->label, t->serial);
+		(void)snprintf(en, sizeof(en),
+			"UKEY \"%s\" (serial %s) holds no certificate: ask support or your account "
+			"manager to load the certificate again or to replace the UKEY.",
+			t->label, t->serial);
+		rc = say(d, err, zh, en);
+		break;
+	case ZH_UKEY_CERTS_EXPIRED:
+		rc = say_cert(d, err, u, best);
+		if (rc == 0)
+			rc = two(d, err, "已过期或尚未生效：请联系客服更新证书。",
+				" has expired or is not yet valid: ask support to renew the "
+				"certificate.");
+		break;
+	case ZH_UKEY_CERTS_EXPIRING:
+		*st = ZH_ST_WARN;
+		days = zh_days_left(best->not_after, u->now);
+		rc = say_cert(d, err, u, best);
+		(void)snprintf(zh, sizeof(zh), "将在 %lld 天内过期：请尽快联系客服更新证书。",
+			(long long)days);
+		(void)snprintf(en, sizeof(en),
+			" expires in %lld day%s: ask support to renew it soon.", (long long)days,
+			days == 1 ? "" : "s");
+		if (rc == 0)
+			rc = say(d, err, zh, en);
+		break;
+	case ZH_UKEY_CERTS_OK:
+	default:
+		*st = ZH_ST_OK;
+		rc = say_cert(d, err, u, best);
+		if (rc == 0)
+			rc = two(d, err, "有效。", " is valid.");
+		break;
+	}
+	return rc == 0 ? say_wincerts(d, err, u) : rc;
 }
 
 typedef int (*verdict_fn)(const struct zh_check_report *, enum zh_status *, struct detail *,
@@ -862,6 +1019,7 @@ static const struct {
 	{"antivirus", FACT_AV, verdict_av},
 	{"local_service", FACT_SVCS, verdict_svcs},
 	{"ukey", FACT_UKEY, verdict_ukey},
+	{"ukey_certificate", FACT_UKEY, verdict_ukey_cert},
 };
 
 static int fact_arp(struct zh_check_report *rep, struct zh_err *err)
@@ -1007,6 +1165,10 @@ int zh_check_run_db(const struct zh_catalog *cat, struct zh_db *db, struct zh_ch
 	rep->results = zh_calloc(cat->nchecks, sizeof(*rep->results));
 	if (rep->results == NULL)
 		return zh_err_set(err, ZH_ENOMEM, "cannot run checks");
+	if ((rc = zh_policy_read(&rep->policy, err)) != 0) {
+		zh_check_report_release(rep);
+		return rc;
+	}
 	for (i = 0; i < cat->nchecks; i++) {
 		struct zh_check_result *r = &rep->results[i];
 
@@ -1044,8 +1206,8 @@ void zh_check_report_release(struct zh_check_report *rep)
 	for (size_t k = 0; rep->svcs != NULL && k < rep->cat->nservices; k++)
 		zh_free(rep->svcs[k].why);
 	zh_free(rep->svcs);
-	zh_free(rep->ukey.why);
-	zh_free(rep->ukey.subject);
+	zh_ukey_release(&rep->ukey);
+	zh_policy_release(&rep->policy);
 	memset(rep, 0, sizeof(*rep));
 }
 

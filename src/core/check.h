@@ -18,6 +18,8 @@
 #include "envprobe.h"
 #include "hosts.h"
 #include "inet.h"
+#include "policy.h"
+#include "ukey.h"
 
 enum zh_status {
 	ZH_ST_OK,
@@ -67,19 +69,6 @@ struct zh_svc_state {
 	char *why; /* libcurl's words */
 };
 
-/* The UKEY, read through the catalog's PKCS#11 module. */
-struct zh_ukey_state {
-	int module_found; /* the module is installed */
-	int read_failed; /* a module call failed: why says which */
-	char *why;
-	int present; /* a token in a slot */
-	char label[33], serial[17];
-	size_t ncerts;
-	char *subject; /* the first certificate that parses, or NULL */
-	int64_t not_after;
-	int expired;
-};
-
 struct zh_db;
 
 struct zh_check_report {
@@ -109,6 +98,7 @@ struct zh_check_report {
 	struct zh_svc_state *svcs; /* per catalog local service */
 	int have_ukey;
 	struct zh_ukey_state ukey;
+	struct zh_policy policy; /* Group Policy settings for zhushou, read on every run */
 };
 
 /* The probe names this build can run, NULL-terminated (for zh_catalog_parse). */

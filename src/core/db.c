@@ -1000,3 +1000,160 @@ fail:
 	zh_db_strings_free(v, n);
 	return rc;
 }
+
+/* The text filter of zh_db_copy as an SQL function: zh_filter(text) -> text. */
+struct copy_filter {
+	zh_db_text_filter fn;
+	void *ctx;
+	struct zh_err *err;
+	int rc;
+};
+
+static void sql_filter(sqlite3_context *sc, int argc, sqlite3_value **argv)
+{
+	struct copy_filter *f = sqlite3_user_data(sc);
+	const char *text = (const char *)sqlite3_value_text(argv[0]);
+	size_t len = (size_t)sqlite3_value_bytes(argv[0]);
+	char *out = NULL;
+	size_t out_len = 0;
+	int rc;
+
+	(void)argc;
+	if (text == NULL) {
+		sqlite3_result_value(sc, argv[0]);
+		return;
+	}
+	rc = f->fn(f->ctx, text, len, &out, &out_len, f->err);
+	if (rc != 0) {
+		f->rc = rc;
+		sqlite3_result_error(sc, "text filter failed", -1);
+		return;
+	}
+	if (out == NULL)
+		sqlite3_result_value(sc, argv[0]);
+	else
+		sqlite3_result_text(sc, out, (int)out_len, SQLITE_TRANSIENT);
+	zh_free(out);
+}
+
+/* Run every TEXT value of every table of mem through f (filter_copy's work). */
+static int filter_tables(struct zh_db *mem, struct copy_filter *f, struct zh_err *err)
+{
+	sqlite3_stmt *tables = NULL, *cols = NULL;
+	char *sql = NULL;
+	int rc;
+
+	if ((rc = prepare(mem,
+		     "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE "
+		     "'sqlite_%' ORDER BY name",
+		     &tables, err)) != 0)
+		goto out;
+	while ((rc = sqlite3_step(tables)) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(tables, 0);
+
+		if ((rc = prepare(mem, "SELECT name FROM pragma_table_info(?1)", &cols, err)) != 0)
+			goto out;
+		sqlite3_bind_text(cols, 1, t, -1, SQLITE_TRANSIENT);
+		while ((rc = sqlite3_step(cols)) == SQLITE_ROW) {
+			const char *c = (const char *)sqlite3_column_text(cols, 0);
+
+			sql = sqlite3_mprintf("UPDATE \"%w\" SET \"%w\" = zh_filter(\"%w\") WHERE "
+					      "typeof(\"%w\") = 'text'",
+				t, c, c, c);
+			if (sql == NULL) {
+				rc = zh_err_set(err, ZH_ENOMEM, "out of memory");
+				goto out;
+			}
+			rc = sqlite3_exec(mem->h, sql, NULL, NULL, NULL);
+			if (rc != SQLITE_OK) {
+				rc = f->rc != 0 ? f->rc : db_error(mem, err, rc, sql);
+				goto out;
+			}
+			sqlite3_free(sql);
+			sql = NULL;
+		}
+		if (rc != SQLITE_DONE) {
+			rc = db_error(mem, err, rc, "pragma_table_info");
+			goto out;
+		}
+		sqlite3_finalize(cols);
+		cols = NULL;
+	}
+	rc = rc == SQLITE_DONE ? 0 : db_error(mem, err, rc, "listing tables");
+out:
+	sqlite3_free(sql);
+	sqlite3_finalize(cols);
+	sqlite3_finalize(tables);
+	return rc;
+}
+
+int zh_db_copy(struct zh_db *db, size_t max, zh_db_text_filter filter, void *ctx, void **ret_data,
+	size_t *ret_len, struct zh_err *err)
+{
+	struct zh_db mem = {NULL, NULL};
+	struct copy_filter f = {filter, ctx, err, 0};
+	sqlite3_backup *bk = NULL;
+	unsigned char *bytes = NULL;
+	sqlite3_int64 size = 0;
+	void *copy = NULL;
+	int rc;
+
+	mem.path = db->path; /* for messages: the copy is of that DB */
+	rc = sqlite3_open_v2(":memory:", &mem.h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		rc = db_error(&mem, err, rc, "opening an in-memory copy");
+		goto out;
+	}
+	/*
+	 * The backup API reads through db's own connection, which holds the DB's lock: the copy
+	 * is one consistent state, and nothing is written beside the DB.
+	 */
+	bk = sqlite3_backup_init(mem.h, "main", db->h, "main");
+	if (bk == NULL) {
+		rc = db_error(&mem, err, sqlite3_errcode(mem.h), "backup");
+		goto out;
+	}
+	rc = sqlite3_backup_step(bk, -1);
+	(void)sqlite3_backup_finish(bk);
+	if (rc != SQLITE_DONE) {
+		rc = db_error(db, err, rc, "backup");
+		goto out;
+	}
+	if (filter != NULL) {
+		/* Replaced text must not survive in free pages: clear them, then compact. */
+		if ((rc = exec(&mem, "PRAGMA secure_delete = ON", err)) != 0)
+			goto out;
+		rc = sqlite3_create_function(mem.h, "zh_filter", 1, SQLITE_UTF8, &f, sql_filter,
+			NULL, NULL);
+		if (rc != SQLITE_OK) {
+			rc = db_error(&mem, err, rc, "zh_filter");
+			goto out;
+		}
+		if ((rc = filter_tables(&mem, &f, err)) != 0 ||
+			(rc = exec(&mem, "VACUUM", err)) != 0)
+			goto out;
+	}
+	bytes = sqlite3_serialize(mem.h, "main", &size, 0);
+	if (bytes == NULL) {
+		rc = zh_err_set(err, ZH_ENOMEM, "cannot copy manifest database '%s'", db->path);
+		goto out;
+	}
+	if ((sqlite3_uint64)size > max) {
+		rc = zh_err_set(err, ZH_ETOOBIG,
+			"manifest database '%s' is %lld bytes, over the limit of %zu", db->path,
+			(long long)size, max);
+		goto out;
+	}
+	if ((copy = zh_malloc(size > 0 ? (size_t)size : 1)) == NULL) {
+		rc = zh_err_set(err, ZH_ENOMEM, "cannot copy manifest database '%s'", db->path);
+		goto out;
+	}
+	memcpy(copy, bytes, (size_t)size);
+	*ret_data = copy;
+	*ret_len = (size_t)size;
+	rc = 0;
+out:
+	sqlite3_free(bytes);
+	(void)sqlite3_close_v2(mem.h);
+	return rc;
+}

@@ -202,4 +202,18 @@ void zh_db_strings_free(char **v, size_t n);
 /* Empties c; NULL or empty is a no-op. */
 void zh_db_component_release(struct zh_db_component *c);
 
+/*
+ * A consistent copy of the whole DB for support (support-report), as the bytes of a database
+ * file: SQLite's backup API through db's own connection (which holds the DB's lock) into a
+ * private in-memory database, so nothing is written beside the DB. When filter is not NULL,
+ * every TEXT value of every table of the copy goes through it (*ret NULL: keep the value; a
+ * non-zero return stops the copy with that code) and the copy is rewritten so that no replaced
+ * text remains in its free pages. *ret_data (zh_free) and *ret_len on success. ZH_ETOOBIG over
+ * max bytes, ZH_EDB, ZH_ENOMEM, the filter's errors.
+ */
+typedef int (*zh_db_text_filter)(void *ctx, const char *text, size_t len, char **ret,
+	size_t *ret_len, struct zh_err *err);
+int zh_db_copy(struct zh_db *db, size_t max, zh_db_text_filter filter, void *ctx, void **ret_data,
+	size_t *ret_len, struct zh_err *err);
+
 #endif

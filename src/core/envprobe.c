@@ -121,6 +121,11 @@ int zh_env_probe(struct zh_env_state *st, struct zh_err *err)
 		(dword("Software\\Policies\\Microsoft\\Windows\\RemovableStorageDevices\\"
 		       "{53f56308-b6bf-11d0-94f2-00a0c91efb8b}",
 			 "Deny_Read", &v) == 0 &&
+			v == 1) ||
+		/* Removable disks: a UKEY with a storage part may show up as one. */
+		(dword("Software\\Policies\\Microsoft\\Windows\\RemovableStorageDevices\\"
+		       "{53f5630d-b6bf-11d0-94f2-00a0c91efb8b}",
+			 "Deny_Read", &v) == 0 &&
 			v == 1);
 	st->reboot_file_ops =
 		multi_sz_nonempty("SYSTEM\\CurrentControlSet\\Control\\Session Manager",

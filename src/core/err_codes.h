@@ -51,3 +51,10 @@ ZH_ERR(ZH_EMISMATCH, -35, "bundle does not match the index", "组件包与索引
 ZH_ERR(ZH_ECONNECT, -46, "nothing answers at that address", "该地址无响应")
 ZH_ERR(ZH_ETLS, -47, "secure connection failed (TLS handshake or certificate)",
 	"安全连接失败（TLS 握手或证书）")
+ZH_ERR(ZH_EPOLICY, -48, "not allowed by Group Policy", "组策略不允许")
+ZH_ERR(ZH_EDNS, -49, "the name does not resolve (DNS)", "域名无法解析（DNS）")
+ZH_ERR(ZH_EPROXY, -50, "the proxy refused or needs authentication", "代理拒绝连接或需要认证")
+ZH_ERR(ZH_EHTTP, -51, "the server answered with an error", "服务器返回错误")
+ZH_ERR(ZH_ECANCELLED, -53, "cancelled", "已取消")
+ZH_ERR(ZH_ECAPTIVE, -52, "a web page answered instead of the file (captive portal)",
+	"返回的是网页而不是文件（上网认证页面）")

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* HTTPS through libcurl on OpenSSL; see fetch.h. */
+#include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <curl/curl.h>
 
 #include "fetch.h"
+#include "../sys/thread.h"
 #include "banned.h"
 
 const char *zh_fetch_lib_version(void)
@@ -86,4 +89,316 @@ out:
 	curl_slist_free_all(rl);
 	curl_easy_cleanup(h);
 	return rc;
+}
+
+/* ---- Downloads (online mode) ------------------------------------------------------------- */
+
+struct xfer {
+	CURL *h; /* the running attempt's handle */
+	const struct zh_fetch_req *q;
+	struct zh_fetch_res *res;
+	int64_t first; /* where this answer's body starts */
+	int checked; /* the answer's status and headers were looked at */
+	int code; /* why the transfer was stopped from here, or 0 */
+	char why[200];
+};
+
+static int header_is(const char *line, size_t n, const char *name, const char **ret_value,
+	size_t *ret_len)
+{
+	size_t k = strlen(name), i;
+
+	if (n <= k || line[k] != ':')
+		return 0;
+	for (i = 0; i < k; i++)
+		if (tolower((unsigned char)line[i]) != tolower((unsigned char)name[i]))
+			return 0;
+	for (i = k + 1; i < n && (line[i] == ' ' || line[i] == '\t'); i++)
+		;
+	*ret_value = line + i;
+	for (*ret_len = n - i; *ret_len > 0 &&
+		(line[i + *ret_len - 1] == '\r' || line[i + *ret_len - 1] == '\n' ||
+			line[i + *ret_len - 1] == ' ');
+		(*ret_len)--)
+		;
+	return 1;
+}
+
+static size_t on_header(char *line, size_t size, size_t n, void *vctx)
+{
+	struct xfer *x = vctx;
+	const char *v;
+	size_t len;
+
+	n *= size;
+	/* A new answer (after a redirect or a 100) starts over. */
+	if (n >= 5 && memcmp(line, "HTTP/", 5) == 0)
+		x->res->etag[0] = '\0';
+	else if (header_is(line, n, "ETag", &v, &len) && len < sizeof(x->res->etag)) {
+		memcpy(x->res->etag, v, len);
+		x->res->etag[len] = '\0';
+	}
+	return n;
+}
+
+/* Before the first byte of a body: is this answer the file (or the rest of it)? */
+static int check_answer(CURL *h, struct xfer *x)
+{
+	const struct zh_fetch_req *q = x->q;
+	char *type = NULL;
+	curl_off_t len = -1;
+	long status = 0;
+
+	x->checked = 1;
+	(void)curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	(void)curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &type);
+	(void)curl_easy_getinfo(h, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &len);
+	x->res->status = status;
+	if (status != 200 && status != 206)
+		return 0; /* the status is judged after the transfer */
+	if (q->no_html && type != NULL && strncmp(type, "text/html", 9) == 0) {
+		x->code = ZH_ECAPTIVE;
+		(void)snprintf(x->why, sizeof(x->why),
+			"a web page (%s) came back instead of the file: a captive portal or a "
+			"proxy's login page",
+			type);
+		return -1;
+	}
+	if (status == 200 && x->res->have > 0) {
+		/* The server ignored the Range request: everything comes again. */
+		if (q->restart == NULL || q->restart(q->ctx) != 0) {
+			x->code = ZH_EIO;
+			(void)snprintf(x->why, sizeof(x->why), "cannot start the file again");
+			return -1;
+		}
+		x->res->have = 0;
+	}
+	x->first = x->res->have;
+	if (q->max_size > 0 && len >= 0 && x->first + (int64_t)len > q->max_size) {
+		x->code = ZH_ETOOBIG;
+		(void)snprintf(x->why, sizeof(x->why),
+			"the server announces %lld bytes, more than the %lld the index allows",
+			(long long)(x->first + (int64_t)len), (long long)q->max_size);
+		return -1;
+	}
+	return 0;
+}
+
+static size_t on_body(char *data, size_t size, size_t n, void *vctx)
+{
+	struct xfer *x = vctx;
+	int rc;
+
+	n *= size;
+	if (x->res->status != 200 && x->res->status != 206)
+		return n; /* an error page: not the file */
+	if (x->q->max_size > 0 && x->res->have + (int64_t)n > x->q->max_size) {
+		x->code = ZH_ETOOBIG;
+		(void)snprintf(x->why, sizeof(x->why),
+			"the server sends more than the %lld bytes the index allows",
+			(long long)x->q->max_size);
+		return 0;
+	}
+	if ((rc = x->q->sink(data, n, x->q->ctx)) != 0) {
+		x->code = rc;
+		(void)snprintf(x->why, sizeof(x->why), "the downloaded data cannot be kept");
+		return 0;
+	}
+	x->res->have += (int64_t)n;
+	x->res->fetched += (int64_t)n;
+	if (x->q->progress != NULL)
+		x->q->progress(x->res->have, x->q->max_size, x->q->ctx);
+	return n;
+}
+
+/* The TLS failure in words: which check failed. */
+static const char *tls_why(CURL *h, CURLcode c)
+{
+	long v = 0;
+
+	(void)curl_easy_getinfo(h, CURLINFO_SSL_VERIFYRESULT, &v);
+	/*
+	 * The chain was good (0) or OpenSSL gave no reason (1, X509_V_ERR_UNSPECIFIED): then it
+	 * was libcurl's own host name check that refused the peer (curl 7.88 on OpenSSL 3).
+	 */
+	if (c == CURLE_PEER_FAILED_VERIFICATION && (v == 0 || v == 1))
+		return "the server's certificate is for another name";
+	if (v == 0)
+		return "the TLS handshake failed (protocol or cipher)";
+	switch (v) {
+	case 18: /* X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT */
+	case 19: /* X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN */
+	case 20: /* X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY */
+	case 21: /* X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE */
+	case 2: /* X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT */
+		return "the server's certificate is not from a trusted root";
+	case 62: /* X509_V_ERR_HOSTNAME_MISMATCH */
+		return "the server's certificate is for another name";
+	case 10: /* X509_V_ERR_CERT_HAS_EXPIRED */
+		return "the server's certificate has expired";
+	default:
+		return v < 0 ? "the TLS handshake failed" : "the server's certificate was refused";
+	}
+}
+
+/* Map one finished attempt to a result: 0, a retryable code (*retry), or a final one. */
+static int judge(CURL *h, CURLcode c, const char *msg, struct xfer *x, int *retry,
+	struct zh_err *err)
+{
+	const struct zh_fetch_req *q = x->q;
+	long status = x->res->status;
+
+	*retry = 0;
+	if (x->code != 0)
+		return zh_err_set(err, x->code, "%s: %s", q->url, x->why);
+	switch (c) {
+	case CURLE_OK:
+		break;
+	case CURLE_COULDNT_RESOLVE_HOST:
+		return zh_err_set(err, ZH_EDNS, "%s: the name does not resolve: %s", q->url, msg);
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		return zh_err_set(err, ZH_EPROXY, "%s: the proxy's name does not resolve: %s",
+			q->url, msg);
+	case CURLE_COULDNT_CONNECT:
+		*retry = 1;
+		return q->proxy != NULL
+			? zh_err_set(err, ZH_EPROXY, "%s: the proxy refused the connection: %s",
+				  q->url, msg)
+			: zh_err_set(err, ZH_ECONNECT, "%s: nothing answers: %s", q->url, msg);
+	case CURLE_OPERATION_TIMEDOUT:
+		*retry = 1;
+		return zh_err_set(err, ZH_ETIMEOUT, "%s: %s: %s", q->url,
+			x->res->fetched > 0 || x->checked ? "the transfer stalled"
+							  : "no answer in time",
+			msg);
+	case CURLE_PARTIAL_FILE:
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_GOT_NOTHING:
+		*retry = 1;
+		return zh_err_set(err, ZH_EIO, "%s: the transfer was cut off after %lld bytes: %s",
+			q->url, (long long)x->res->have, msg);
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_ISSUER_ERROR:
+		return zh_err_set(err, ZH_ETLS, "%s: %s (%s)", q->url, tls_why(h, c), msg);
+	case CURLE_OUT_OF_MEMORY:
+		return zh_err_set(err, ZH_ENOMEM, "out of memory");
+	default:
+		return zh_err_set(err, ZH_EIO, "%s: %s", q->url, msg);
+	}
+	if (status == 304) {
+		x->res->not_modified = 1;
+		return 0;
+	}
+	if (status == 407)
+		return zh_err_set(err, ZH_EPROXY,
+			"%s: the proxy wants a user name and password (407)", q->url);
+	if (status >= 500) {
+		*retry = 1;
+		return zh_err_set(err, ZH_EHTTP, "%s: the server failed (HTTP %ld)", q->url,
+			status);
+	}
+	if (status != 200 && status != 206)
+		return zh_err_set(err, ZH_EHTTP, "%s: HTTP %ld%s", q->url, status,
+			status == 404 ? " (not on the mirror)" : "");
+	return 0;
+}
+
+/* The body's first bytes: the answer (status, type, length) is judged before any is kept. */
+static size_t on_body_first(char *data, size_t size, size_t n, void *vctx)
+{
+	struct xfer *x = vctx;
+
+	if (!x->checked && check_answer(x->h, x) != 0)
+		return 0;
+	return on_body(data, size, n, vctx);
+}
+
+static int one_attempt(struct xfer *x, struct zh_err *err, int *retry)
+{
+	const struct zh_fetch_req *q = x->q;
+	struct curl_blob ca = {(void *)q->ca_pem, q->ca_len, CURL_BLOB_COPY};
+	struct curl_slist *hdrs = NULL;
+	char msg[CURL_ERROR_SIZE], range[48], inm[160];
+	CURL *h;
+	CURLcode c;
+	int rc;
+
+	*retry = 0;
+	msg[0] = '\0';
+	x->checked = 0;
+	x->code = 0;
+	if ((h = curl_easy_init()) == NULL)
+		return zh_err_set(err, ZH_ENOMEM, "cannot start libcurl");
+	x->h = h;
+	if (q->if_none_match != NULL && x->res->have == 0) {
+		(void)snprintf(inm, sizeof(inm), "If-None-Match: %s", q->if_none_match);
+		if ((hdrs = curl_slist_append(NULL, inm)) == NULL) {
+			curl_easy_cleanup(h);
+			return zh_err_set(err, ZH_ENOMEM, "out of memory");
+		}
+	}
+	(void)snprintf(range, sizeof(range), "%lld-", (long long)x->res->have);
+	if (curl_easy_setopt(h, CURLOPT_URL, q->url) != CURLE_OK ||
+		curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https") != CURLE_OK ||
+		curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L) != CURLE_OK ||
+		curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "https") != CURLE_OK ||
+		curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L) != CURLE_OK ||
+		curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+			q->connect_timeout_ms > 0 ? q->connect_timeout_ms : 15000L) != CURLE_OK ||
+		curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L) != CURLE_OK ||
+		curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME,
+			q->low_speed_secs > 0 ? q->low_speed_secs : 30L) != CURLE_OK ||
+		curl_easy_setopt(h, CURLOPT_RANGE, x->res->have > 0 ? range : NULL) != CURLE_OK ||
+		curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs) != CURLE_OK ||
+		curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header) != CURLE_OK ||
+		curl_easy_setopt(h, CURLOPT_HEADERDATA, x) != CURLE_OK ||
+		curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body_first) != CURLE_OK ||
+		curl_easy_setopt(h, CURLOPT_WRITEDATA, x) != CURLE_OK ||
+		curl_easy_setopt(h, CURLOPT_ERRORBUFFER, msg) != CURLE_OK ||
+		curl_easy_setopt(h, CURLOPT_PROXY, q->proxy != NULL ? q->proxy : "") != CURLE_OK ||
+		(q->ca_pem != NULL ? curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &ca)
+				   : curl_easy_setopt(h, CURLOPT_SSL_OPTIONS,
+					     (long)CURLSSLOPT_NATIVE_CA)) != CURLE_OK) {
+		rc = zh_err_set(err, ZH_EIO, "cannot set up libcurl");
+		goto out;
+	}
+	c = curl_easy_perform(h);
+	if (!x->checked)
+		(void)curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &x->res->status);
+	rc = judge(h, c, msg[0] != '\0' ? msg : curl_easy_strerror(c), x, retry, err);
+out:
+	x->h = NULL;
+	curl_slist_free_all(hdrs);
+	curl_easy_cleanup(h);
+	return rc;
+}
+
+int zh_fetch_get(const struct zh_fetch_req *q, struct zh_fetch_res *res, struct zh_err *err)
+{
+	struct xfer x;
+	long delay = q->retry_delay_ms > 0 ? q->retry_delay_ms : 500;
+	int rc, retry = 0;
+
+	memset(res, 0, sizeof(*res));
+	memset(&x, 0, sizeof(x));
+	x.q = q;
+	x.res = res;
+	res->have = q->offset;
+	if (q->sink == NULL || q->url == NULL)
+		return zh_err_set(err, ZH_EINVAL, "nothing to download to");
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return zh_err_set(err, ZH_ENOMEM, "cannot start libcurl");
+	for (;;) {
+		res->attempts++;
+		rc = one_attempt(&x, err, &retry);
+		if (rc == 0 || !retry || res->attempts > q->retries)
+			return rc;
+		sys_sleep_ms(delay);
+		delay *= 2;
+		zh_err_init(err);
+	}
 }

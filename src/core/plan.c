@@ -394,6 +394,17 @@ static int plan_legacy(const struct zh_check_report *rep, const char *id, struct
 	return rc;
 }
 
+/* Is the component's install step in the plan already (another check asked for it)? */
+static int planned_install(const struct zh_plan *p, const struct zh_component_def *c)
+{
+	size_t i;
+
+	for (i = 0; i < p->nsteps; i++)
+		if (p->steps[i].kind == ZH_STEP_INSTALL && p->steps[i].component == c)
+			return 1;
+	return 0;
+}
+
 static int plan_comps(const struct zh_check_report *rep, const char *id, unsigned flags,
 	struct zh_plan *p, struct zh_err *err)
 {
@@ -420,7 +431,8 @@ static int plan_comps(const struct zh_check_report *rep, const char *id, unsigne
 		int again = c->installed != NULL && !(flags & ZH_PLAN_PURGE);
 		struct zh_step *v;
 
-		if (c->status == ZH_COMP_OK && !(flags & (ZH_PLAN_FORCE | ZH_PLAN_PURGE)))
+		if ((c->status == ZH_COMP_OK && !(flags & (ZH_PLAN_FORCE | ZH_PLAN_PURGE))) ||
+			planned_install(p, c->def))
 			continue;
 		if ((v = push_step(p, ZH_STEP_INSTALL, id, err)) == NULL)
 			return ZH_ENOMEM;
@@ -526,6 +538,51 @@ int zh_plan_drop_installs(struct zh_plan *plan, const char *why_zh, const char *
 	return rc;
 }
 
+/*
+ * No UKEY module: install the component that brings it (unless the components check did), or,
+ * when that component is installed and whole, say the module is not where the catalog looks.
+ * Anything else about the key is advice: zhushou does not touch a key or its certificates.
+ */
+static int plan_ukey(const struct zh_check_report *rep, const struct zh_check_result *r,
+	struct zh_plan *p, struct zh_err *err)
+{
+	const struct zh_component_def *def = NULL;
+	const struct zh_comp_state *c = NULL;
+	char zh[600], en[600];
+	struct zh_step *v;
+	size_t i;
+
+	if (zh_ukey_presence(&rep->ukey) != ZH_UKEY_NO_MODULE)
+		return add_left(p, r->def->id, r->def->advice.zh, r->def->advice.en, err);
+	for (i = 0; i < rep->cat->ncomponents; i++)
+		if (strcmp(rep->cat->components[i].id, rep->cat->ukey.component) == 0)
+			def = &rep->cat->components[i];
+	/* What the manifest DB says of it, when the components probe ran. */
+	for (i = 0; i < rep->ncomps; i++)
+		if (rep->comps[i].def == def)
+			c = &rep->comps[i];
+	if (def == NULL)
+		return add_left(p, r->def->id, "无法确定 UKEY 驱动由哪个组件安装",
+			"cannot tell which component installs the UKEY module", err);
+	if (c != NULL && c->status == ZH_COMP_OK) {
+		(void)snprintf(zh, sizeof(zh), "%s 已安装，但 UKEY 驱动不在 %s：请联系客服",
+			def->name.zh, rep->cat->ukey.module);
+		(void)snprintf(en, sizeof(en),
+			"the %s is installed but the UKEY module is not at %s: contact support",
+			def->name.en, rep->cat->ukey.module);
+		return add_left(p, r->def->id, zh, en, err);
+	}
+	if (planned_install(p, def))
+		return 0;
+	if ((v = push_step(p, ZH_STEP_INSTALL, r->def->id, err)) == NULL)
+		return ZH_ENOMEM;
+	v->component = def;
+	(void)snprintf(zh, sizeof(zh), "安装 %s %s（UKEY 驱动）", def->name.zh, def->version);
+	(void)snprintf(en, sizeof(en), "install %s %s (the UKEY module)", def->name.en,
+		def->version);
+	return texts(&v->what, zh, en, err) != 0 ? ZH_ENOMEM : 0;
+}
+
 int zh_plan_make(const struct zh_check_report *rep, unsigned flags, struct zh_plan *plan,
 	struct zh_err *err)
 {
@@ -558,6 +615,8 @@ int zh_plan_make(const struct zh_check_report *rep, unsigned flags, struct zh_pl
 			rc = plan_comps(rep, id, flags, plan, err);
 		else if (strcmp(probe, "local_service") == 0)
 			rc = plan_svcs(rep, r, plan, err);
+		else if (strcmp(probe, "ukey") == 0)
+			rc = plan_ukey(rep, r, plan, err);
 		else
 			/* Nothing zhushou changes (policy, versions): its advice is the answer. */
 			rc = add_left(plan, id, r->def->advice.zh, r->def->advice.en, err);
@@ -568,7 +627,7 @@ int zh_plan_make(const struct zh_check_report *rep, unsigned flags, struct zh_pl
 }
 
 int zh_plan_run(const struct zh_plan *plan, const struct zh_plan_hooks *hooks, struct zh_txn *t,
-	void (*progress)(const struct zh_step *step, size_t index, size_t total, void *ctx),
+	int (*progress)(const struct zh_step *step, size_t index, size_t total, void *ctx),
 	void *ctx, int *ret_reboot, struct zh_err *err)
 {
 	size_t i;
@@ -578,8 +637,11 @@ int zh_plan_run(const struct zh_plan *plan, const struct zh_plan_hooks *hooks, s
 	for (i = 0; i < plan->nsteps && rc == 0; i++) {
 		const struct zh_step *s = &plan->steps[i];
 
-		if (progress != NULL)
-			progress(s, i, plan->nsteps, ctx);
+		if (progress != NULL && progress(s, i, plan->nsteps, ctx) != 0) {
+			rc = zh_err_set(err, ZH_ECANCELLED, "cancelled before step %zu of %zu",
+				i + 1, plan->nsteps);
+			break;
+		}
 		if (s->kind == ZH_STEP_FILE_PUT) {
 			rc = zh_txn_file_put_data(t, s->key, s->data, s->len, err);
 		} else if (s->kind == ZH_STEP_CERT_ADD) {

@@ -108,11 +108,12 @@ int zh_plan_drop_installs(struct zh_plan *plan, const char *why_zh, const char *
 
 /*
  * Run every step in transaction t, calling progress (may be NULL) before each one with its
- * index. Stops at the first failure (the caller aborts t). hooks may be NULL when the plan
- * installs nothing.
+ * index; a progress that returns non-zero stops the run there with ZH_ECANCELLED (取消).
+ * Stops at the first failure (the caller aborts t). hooks may be NULL when the plan installs
+ * nothing.
  */
 int zh_plan_run(const struct zh_plan *plan, const struct zh_plan_hooks *hooks, struct zh_txn *t,
-	void (*progress)(const struct zh_step *step, size_t index, size_t total, void *ctx),
+	int (*progress)(const struct zh_step *step, size_t index, size_t total, void *ctx),
 	void *ctx, int *ret_reboot, struct zh_err *err);
 
 /*

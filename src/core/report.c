@@ -217,26 +217,161 @@ static int add_svcs(cJSON *root, const struct zh_check_report *rep)
 	return 1;
 }
 
+static int add_time(cJSON *o, const char *name, int64_t t)
+{
+	char buf[ZH_UTC_LEN];
+
+	zh_utc_format(t, buf);
+	return add_str(o, name, buf);
+}
+
+static int add_p11_cert(cJSON *arr, const struct zh_ukey_state *u, const struct zh_p11_cert *c)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (o == NULL || !cJSON_AddItemToArray(arr, o)) {
+		cJSON_Delete(o);
+		return 0;
+	}
+	return add_str(o, "subject", c->subject) && add_str(o, "issuer", c->issuer) &&
+		cJSON_AddBoolToObject(o, "expected_issuer",
+			zh_ukey_issuer_matches(u->def, c->issuer)) &&
+		add_str(o, "serial", c->serial) && add_str(o, "sha1", c->sha1) &&
+		add_time(o, "not_before", c->not_before) &&
+		add_time(o, "not_after", c->not_after) &&
+		cJSON_AddNumberToObject(o, "days_left",
+			(double)zh_days_left(c->not_after, u->now)) &&
+		add_str(o, "validity",
+			zh_cert_validity_name(
+				zh_cert_validity(c->not_before, c->not_after, u->now)));
+}
+
+static int add_p11_token(cJSON *arr, const struct zh_ukey_state *u, const struct zh_p11_token *t)
+{
+	cJSON *o = cJSON_CreateObject(), *certs;
+	char failed[160] = "";
+	size_t i;
+
+	if (o == NULL || !cJSON_AddItemToArray(arr, o)) {
+		cJSON_Delete(o);
+		return 0;
+	}
+	if (t->failed != NULL) {
+		const char *name = zh_p11_ckr_name(t->ckr);
+
+		if (name != NULL)
+			(void)snprintf(failed, sizeof(failed), "%s: %s", t->failed, name);
+		else
+			(void)snprintf(failed, sizeof(failed), "%s: CKR 0x%lx", t->failed, t->ckr);
+	}
+	if (!cJSON_AddNumberToObject(o, "slot", (double)t->slot) ||
+		!add_str(o, "label", t->label) || !add_str(o, "serial", t->serial) ||
+		!add_str(o, "manufacturer", t->manufacturer) || !add_str(o, "model", t->model) ||
+		!cJSON_AddBoolToObject(o, "initialized", t->initialized) ||
+		!add_str(o, "failed", t->failed != NULL ? failed : NULL) ||
+		!cJSON_AddNumberToObject(o, "unparsed", (double)t->unparsed) ||
+		(certs = cJSON_AddArrayToObject(o, "certificates")) == NULL)
+		return 0;
+	for (i = 0; i < t->ncerts; i++)
+		if (!add_p11_cert(certs, u, &t->certs[i]))
+			return 0;
+	return 1;
+}
+
+/* The Windows view: CurrentUser MY certificates with a key, and the CD drives. */
+static int add_ukey_windows(cJSON *o, const struct zh_ukey_state *u)
+{
+	cJSON *arr, *e;
+	size_t i;
+
+	if (u->have_wincerts) {
+		if ((arr = cJSON_AddArrayToObject(o, "windows_certificates")) == NULL)
+			return 0;
+		for (i = 0; i < u->nwincerts; i++) {
+			const struct zh_ukey_wincert *w = &u->wincerts[i];
+
+			if ((e = cJSON_CreateObject()) == NULL || !cJSON_AddItemToArray(arr, e)) {
+				cJSON_Delete(e);
+				return 0;
+			}
+			if (!add_str(e, "subject", w->subject) ||
+				!add_str(e, "issuer", w->issuer) ||
+				!add_str(e, "serial", w->serial) ||
+				!add_time(e, "not_after", w->not_after) ||
+				!add_str(e, "provider", w->provider) ||
+				!cJSON_AddBoolToObject(e, "smartcard", w->smartcard))
+				return 0;
+		}
+	}
+	if (!u->have_drives)
+		return 1;
+	if ((arr = cJSON_AddArrayToObject(o, "cdrom_drives")) == NULL)
+		return 0;
+	for (i = 0; i < u->ndrives; i++) {
+		char letter[3] = {u->drives[i].letter, ':', '\0'};
+
+		if ((e = cJSON_CreateObject()) == NULL || !cJSON_AddItemToArray(arr, e)) {
+			cJSON_Delete(e);
+			return 0;
+		}
+		if (!add_str(e, "drive", letter) ||
+			!cJSON_AddBoolToObject(e, "ready", u->drives[i].ready) ||
+			!add_str(e, "label", u->drives[i].label) ||
+			!cJSON_AddBoolToObject(e, "ukey", u->drives[i].matches))
+			return 0;
+	}
+	return 1;
+}
+
 static int add_ukey(cJSON *root, const struct zh_check_report *rep)
 {
 	const struct zh_ukey_state *u = &rep->ukey;
-	char until[ZH_UTC_LEN];
-	cJSON *o;
+	const struct zh_p11_cert *best;
+	cJSON *o, *tokens;
+	size_t i;
 
-	if (rep->have_ukey != 1 || rep->cat->ukey.module == NULL)
+	if (rep->have_ukey != 1 || rep->cat->ukey.nmodules == 0)
 		return 1;
-	if ((o = cJSON_AddObjectToObject(root, "ukey")) == NULL)
+	if ((o = cJSON_AddObjectToObject(root, "ukey")) == NULL ||
+		!add_str(o, "module", rep->cat->ukey.module) ||
+		!add_str(o, "module_path", u->module_path) ||
+		!add_str(o, "state", zh_ukey_presence_name(zh_ukey_presence(u))) ||
+		!add_str(o, "certificate_state", zh_ukey_certs_name(zh_ukey_certs(u, &best))) ||
+		!add_str(o, "library", u->p11.loaded ? u->p11.library : NULL) ||
+		!add_str(o, "why", u->p11.why) ||
+		!cJSON_AddNumberToObject(o, "slots", (double)u->p11.nslots) ||
+		(tokens = cJSON_AddArrayToObject(o, "tokens")) == NULL)
 		return 0;
-	zh_utc_format(u->not_after, until);
-	return add_str(o, "module", rep->cat->ukey.module) &&
-		cJSON_AddBoolToObject(o, "module_found", u->module_found) &&
-		cJSON_AddBoolToObject(o, "present", u->present) &&
-		add_str(o, "label", u->present ? u->label : NULL) &&
-		add_str(o, "serial", u->present ? u->serial : NULL) &&
-		cJSON_AddNumberToObject(o, "certificates", (double)u->ncerts) &&
-		add_str(o, "subject", u->subject) &&
-		add_str(o, "not_after", u->subject != NULL ? until : NULL) &&
-		cJSON_AddBoolToObject(o, "expired", u->expired) && add_str(o, "why", u->why);
+	for (i = 0; i < u->p11.ntokens; i++)
+		if (!add_p11_token(tokens, u, &u->p11.tokens[i]))
+			return 0;
+	return add_ukey_windows(o, u);
+}
+
+/* Group Policy: always present, so IT sees what zhushou read (null: not set). */
+static int add_policy(cJSON *root, const struct zh_check_report *rep)
+{
+	const struct zh_policy *p = &rep->policy;
+	cJSON *o = cJSON_AddObjectToObject(root, "policy"), *bad;
+	size_t i;
+
+	if (o == NULL || !add_str(o, "source", p->source) ||
+		!cJSON_AddBoolToObject(o, "allow_online", p->allow_online) ||
+		!cJSON_AddBoolToObject(o, "user_repair", p->user_repair) ||
+		!add_str(o, "publisher_cert", p->publisher_subject) ||
+		!add_str(o, "publisher_cert_sha256",
+			p->publisher_pem != NULL ? p->publisher_sha256 : NULL) ||
+		(bad = cJSON_AddArrayToObject(o, "ignored")) == NULL)
+		return 0;
+	for (i = 0; i < p->nbad; i++) {
+		cJSON *s = cJSON_CreateString(p->bad[i]);
+
+		if (s == NULL || !cJSON_AddItemToArray(bad, s)) {
+			cJSON_Delete(s);
+			return 0;
+		}
+	}
+	return 1;
 }
 
 static int add_checks(cJSON *root, const struct zh_check_report *rep, const char *lang)
@@ -299,7 +434,7 @@ int zh_report_check_json(const struct zh_check_report *rep, const char *lang,
 		!cJSON_AddBoolToObject(root, "ok", !zh_check_problems(rep)) ||
 		!add_checks(root, rep, lang) || !add_legacy(root, rep) || !add_inet(root, rep) ||
 		!add_certs(root, rep) || !add_comps(root, rep) || !add_av(root, rep) ||
-		!add_svcs(root, rep) || !add_ukey(root, rep)) {
+		!add_svcs(root, rep) || !add_ukey(root, rep) || !add_policy(root, rep)) {
 		rc = zh_err_set(err, ZH_ENOMEM, "cannot build JSON report");
 		goto out;
 	}

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include <openssl/bio.h>
+#include <openssl/bn.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -31,15 +32,62 @@ static void hex(const uint8_t *p, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
+/* One line, UTF-8, of the distinguished name n into *ret (zh_free). */
+static int name_line(const X509_NAME *n, char **ret, struct zh_err *err)
+{
+	BIO *mem = BIO_new(BIO_s_mem());
+	BUF_MEM *bm = NULL;
+	int rc = 0;
+
+	if (mem == NULL ||
+		X509_NAME_print_ex(mem, n, 0, XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB) < 0 ||
+		(BIO_get_mem_ptr(mem, &bm), bm == NULL) ||
+		(*ret = zh_strndup(bm->data, bm->length)) == NULL)
+		rc = zh_err_set(err, ZH_ENOMEM, "cannot read a certificate name");
+	BIO_free(mem);
+	return rc;
+}
+
+static int asn1_time(const ASN1_TIME *t, int64_t *ret, struct zh_err *err)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	if (!ASN1_TIME_to_tm(t, &tm))
+		return zh_err_set(err, ZH_EPARSE, "certificate has no valid validity dates");
+	*ret = zh_utc_from_fields(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		tm.tm_min, tm.tm_sec);
+	return 0;
+}
+
+/* The serial number as lower-case hex; longer than RFC 5280's 20 bytes is refused. */
+static int serial_hex(X509 *x, char *out, struct zh_err *err)
+{
+	const ASN1_INTEGER *sn = X509_get0_serialNumber(x);
+	BIGNUM *bn = ASN1_INTEGER_to_BN(sn, NULL);
+	unsigned char b[20];
+	int n = bn != NULL ? BN_num_bytes(bn) : -1;
+
+	if (n < 0 || n > (int)sizeof(b)) {
+		BN_free(bn);
+		return zh_err_set(err, ZH_EPARSE, "certificate serial number is invalid");
+	}
+	(void)BN_bn2bin(bn, b);
+	BN_free(bn);
+	if (n == 0) {
+		(void)snprintf(out, 3, "00");
+		return 0;
+	}
+	hex(b, (size_t)n, out);
+	return 0;
+}
+
 /* *ret for the parsed certificate x (not taken). */
 static int cert_fill(X509 *x, struct zh_cert **ret, struct zh_err *err)
 {
 	struct zh_cert *c = NULL;
 	unsigned char sha256[32], *p;
 	unsigned int n;
-	BIO *mem = NULL;
-	BUF_MEM *bm = NULL;
-	struct tm tm;
 	int dlen, rc = 0;
 
 	c = zh_calloc(1, sizeof(*c));
@@ -57,27 +105,16 @@ static int cert_fill(X509 *x, struct zh_cert **ret, struct zh_err *err)
 	}
 	hex(c->sha1, ZH_SHA1_LEN, c->sha1_hex);
 	hex(sha256, 32, c->sha256_hex);
-	memset(&tm, 0, sizeof(tm));
-	if (!ASN1_TIME_to_tm(X509_get0_notAfter(x), &tm)) {
-		rc = zh_err_set(err, ZH_EPARSE, "certificate has no valid end date");
+	if ((rc = asn1_time(X509_get0_notAfter(x), &c->not_after, err)) != 0 ||
+		(rc = asn1_time(X509_get0_notBefore(x), &c->not_before, err)) != 0 ||
+		(rc = serial_hex(x, c->serial_hex, err)) != 0 ||
+		(rc = name_line(X509_get_subject_name(x), &c->subject, err)) != 0 ||
+		(rc = name_line(X509_get_issuer_name(x), &c->issuer, err)) != 0)
 		goto out;
-	}
-	c->not_after = zh_utc_from_fields(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		tm.tm_min, tm.tm_sec);
-	mem = BIO_new(BIO_s_mem());
-	if (mem == NULL ||
-		X509_NAME_print_ex(mem, X509_get_subject_name(x), 0,
-			XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB) < 0 ||
-		(BIO_get_mem_ptr(mem, &bm), bm == NULL) ||
-		(c->subject = zh_strndup(bm->data, bm->length)) == NULL) {
-		rc = zh_err_set(err, ZH_ENOMEM, "cannot read certificate subject");
-		goto out;
-	}
 	*ret = c;
 	c = NULL;
 out:
 	zh_cert_free(c);
-	BIO_free(mem);
 	return rc;
 }
 
@@ -131,6 +168,7 @@ void zh_cert_free(struct zh_cert *c)
 		return;
 	zh_free(c->der);
 	zh_free(c->subject);
+	zh_free(c->issuer);
 	zh_free(c);
 }
 

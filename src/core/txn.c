@@ -1323,6 +1323,57 @@ int zh_txn_reboot_pending(const struct zh_txn *t)
 	return t->reboot;
 }
 
+#define MAX_REBOOT_TXNS 16
+
+struct reboot_txns {
+	int64_t ids[MAX_REBOOT_TXNS];
+	size_t n;
+};
+
+/* The newest transactions that asked for a reboot and were not undone. */
+static int reboot_txn(const struct zh_txn_row *r, void *ctx)
+{
+	struct reboot_txns *w = ctx;
+
+	if (r->reboot && (r->state == ZH_TXN_DONE || r->state == ZH_TXN_COMMITTED) &&
+		w->n < MAX_REBOOT_TXNS)
+		w->ids[w->n++] = r->id;
+	return 0;
+}
+
+/* 1 when r is a replace whose staged new file still waits for the boot's rename. */
+static int staged_waiting(const struct zh_jrec *r, void *ctx)
+{
+	enum sys_fs_kind kind;
+
+	(void)ctx;
+	return strcmp(r->kind, "file.put") == 0 && r->old_state && r->state == ZH_J_DONE &&
+		r->name != NULL && sys_fs_stat(r->name, &kind, NULL, NULL) == 0 &&
+		kind == SYS_FS_FILE;
+}
+
+int zh_txn_reboot_waiting(struct zh_db *db, int64_t *ret_txn, struct zh_err *err)
+{
+	struct reboot_txns w;
+	size_t i;
+	int rc;
+
+	*ret_txn = 0;
+	memset(&w, 0, sizeof(w));
+	if ((rc = zh_db_txn_list(db, reboot_txn, &w, err)) != 0)
+		return rc;
+	for (i = 0; i < w.n; i++) {
+		rc = zh_db_journal_each(db, w.ids[i], 0, staged_waiting, NULL, err);
+		if (rc == 1) {
+			*ret_txn = w.ids[i];
+			return 0;
+		}
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
 int64_t zh_txn_id(const struct zh_txn *t)
 {
 	return t->id;

@@ -57,6 +57,13 @@ int zh_txn_begin(struct zh_db *db, const char *verb, struct zh_txn **ret, struct
  */
 int zh_txn_reboot_pending(const struct zh_txn *t);
 
+/*
+ * The newest finished transaction whose file replacement still waits for the reboot (its
+ * staged new file is still there: Windows renames it into place at boot), into *ret_txn;
+ * 0 when none waits. Changing the PC before that reboot would race the pending rename.
+ */
+int zh_txn_reboot_waiting(struct zh_db *db, int64_t *ret_txn, struct zh_err *err);
+
 /* This transaction's id (history, logs). */
 int64_t zh_txn_id(const struct zh_txn *t);
 

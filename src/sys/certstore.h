@@ -32,6 +32,22 @@ int sys_cert_get(enum sys_cert_loc loc, const char *store, const uint8_t sha1[20
 int sys_cert_each(enum sys_cert_loc loc, const char *store,
 	int (*fn)(const void *der, size_t len, void *ctx), void *ctx, struct zh_err *err);
 
+/* Where a certificate's private key lives (CERT_KEY_PROV_INFO_PROP_ID), UTF-8. */
+struct sys_cert_key {
+	const char *provider; /* the CSP or CNG key storage provider */
+	const char *container;
+	unsigned long prov_type; /* 0: a CNG key storage provider */
+};
+
+/*
+ * Call fn for every certificate in store that is linked to a private key (never the key
+ * itself: only where it lives), until fn returns non-zero (which is returned). A store that
+ * does not exist has no certificates: 0.
+ */
+int sys_cert_each_keyed(enum sys_cert_loc loc, const char *store,
+	int (*fn)(const void *der, size_t len, const struct sys_cert_key *key, void *ctx),
+	void *ctx, struct zh_err *err);
+
 /* Add the DER certificate to store (an identical one already there is fine). */
 int sys_cert_add(enum sys_cert_loc loc, const char *store, const void *der, size_t len,
 	struct zh_err *err);

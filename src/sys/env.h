@@ -33,6 +33,20 @@ int sys_env_args(int argc, char **argv, int *ret_argc, char ***ret_argv, struct 
  */
 int sys_env_is_admin(int *ret, struct zh_err *err);
 
+/*
+ * The full path of this program's executable, as UTF-8 in the system's own form (Windows:
+ * GetModuleFileNameW, e.g. C:\Program Files\zhushou\zhushou.exe; posix: /proc/self/exe),
+ * into *ret (free with sys_free). ZH_ENOMEM, or the OS error's code.
+ */
+int sys_env_exe_path(char **ret, struct zh_err *err);
+
+/*
+ * Ask Windows to restart in a minute, with a notice to the signed-in user, as installers do
+ * for 1641 (InitiateSystemShutdownExW after enabling SeShutdownPrivilege, reason: planned
+ * application installation). posix: ZH_ENOTSUP.
+ */
+int sys_env_restart(struct zh_err *err);
+
 /* Free what sys_env_args returned; NULL is a no-op. */
 void sys_env_args_free(int argc, char **argv);
 

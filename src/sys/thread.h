@@ -33,4 +33,7 @@ void sys_sem_post(struct sys_sem *s);
 /* Free it (no thread may be waiting). NULL is a no-op. */
 void sys_sem_free(struct sys_sem *s);
 
+/* Pause the calling thread for ms milliseconds (a retry's backoff). */
+void sys_sleep_ms(long ms);
+
 #endif

@@ -43,6 +43,13 @@ static void t_builtin(void)
 	T_EQ_STR(cat->services[0].address, "127.0.0.1");
 	T_EQ_INT(cat->services[0].port, 50876);
 	T_EQ_STR(cat->services[0].component, "cj-ukey-control");
+	T_EQ_INT(cat->ukey.nmodules, 2);
+	T_EQ_STR(cat->ukey.module, "%ProgramFiles%\\CJPension\\UKeyControl\\cjp11.dll");
+	T_EQ_STR(cat->ukey.modules[1], "%SystemRoot%\\System32\\cjp11.dll");
+	T_EQ_STR(cat->ukey.cdrom_label, "CJUKEY");
+	T_EQ_INT(cat->ukey.nissuers, 2);
+	T_EQ_STR(cat->ukey.issuers[0], "CFCA");
+	T_EQ_INT(cat->ukey.nproviders, 1);
 	T_CHECK(cat->nchecks >= 4);
 	for (i = 0; i < cat->nchecks; i++) {
 		T_CHECK(cat->checks[i].title.zh[0] != '\0' && cat->checks[i].title.en[0] != '\0');
@@ -97,6 +104,7 @@ static char *mutate(const char *from, const char *to)
 
 #define COMP                                                                                       \
 	"\"components\":[{\"id\":\"c\",\"version\":\"1\",\"name\":{\"zh\":\"c\",\"en\":\"c\"}}],"
+#define UKEY(fields) "\"ukey\":{\"component\":\"c\"," fields "},"
 #define SVC(comp, port, addr)                                                                      \
 	"\"local_services\":[{\"host\":\"svc.example\",\"address\":\"" addr "\",\"port\":" port    \
 	",\"component\":" comp ",\"name\":{\"zh\":\"s\",\"en\":\"s\"}}],"
@@ -143,6 +151,28 @@ static void t_broken(void)
 			"local_services[0].port"},
 		{"\"checks\":", COMP SVC("\"c\"", "443", "127.0.0.1;rm") "\"checks\":",
 			"local_services[0].address"},
+		/* The UKEY: full module paths (a bare name would be searched for), a short label.
+		 */
+		{"\"checks\":", COMP UKEY("\"pkcs11_module\":\"cjp11.dll\"") "\"checks\":",
+			"ukey.pkcs11_module"},
+		{"\"checks\":", COMP UKEY("\"pkcs11_module\":[]") "\"checks\":",
+			"ukey.pkcs11_module"},
+		{"\"checks\":", COMP UKEY("\"pkcs11_module\":[\"C:\\\\a.dll\",7]") "\"checks\":",
+			"ukey.pkcs11_module"},
+		{"\"checks\":",
+			COMP UKEY("\"pkcs11_module\":[\"C:\\\\a\\\\..\\\\b.dll\"]") "\"checks\":",
+			"ukey.pkcs11_module"},
+		{"\"checks\":",
+			COMP UKEY("\"pkcs11_module\":[\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\","
+				  "\"8\",\"9\"]") "\"checks\":",
+			"ukey.pkcs11_module"},
+		{"\"checks\":",
+			COMP UKEY("\"pkcs11_module\":\"C:\\\\a.dll\",\"cdrom_label\":"
+				  "\"0123456789012345678901234567890123\"") "\"checks\":",
+			"ukey.cdrom_label"},
+		{"\"checks\":",
+			COMP UKEY("\"pkcs11_module\":\"C:\\\\a.dll\",\"issuer\":{}") "\"checks\":",
+			"ukey.issuer"},
 	};
 	size_t i;
 

@@ -14,12 +14,17 @@ ZH_FIXTURES=$(dirname "${BASH_SOURCE[0]}")/fixtures
 
 zh_t_dir=$(mktemp -d "${TMPDIR:-/tmp}/zh-wine-$(basename "$0" .sh)-XXXXXX")
 zh_t_fail=0
+export ZH_HARNESS_LOG=$zh_t_dir/harness.log
 
 _zh_t_cleanup()
 {
 	local rc=$?
 
 	wineserver -k 2>/dev/null || true
+	if [[ ($rc -ne 0 || $zh_t_fail -ne 0) && -s $ZH_HARNESS_LOG ]]; then
+		echo "harness messages of this test:" >&2
+		cat "$ZH_HARNESS_LOG" >&2
+	fi
 	if [[ ${ZH_TEST_KEEP:-0} == 1 || $rc -ne 0 || $zh_t_fail -ne 0 ]]; then
 		echo "test directory kept: $zh_t_dir" >&2
 	else
@@ -44,7 +49,7 @@ zh_t_settings_catalog()
 	for k in ("components", "local_services", "ukey"):
 	    cat.pop(k)
 	cat["checks"] = [c for c in cat["checks"]
-	                 if c["probe"] not in ("components", "local_service", "ukey")]
+	                 if c["probe"] not in ("components", "local_service", "ukey", "ukey_certificate")]
 	json.dump(cat, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False, indent=1)
 	EOF
 	ZH_T_CATALOG=$(winepath -w "$zh_t_dir/settings-catalog.json")

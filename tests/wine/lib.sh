@@ -22,9 +22,12 @@
 
 ZH_WINE_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
+# Harness errors go to stderr and, when ZH_HARNESS_LOG names a file, there too: a test that
+# discards a command's stderr (zhushou_code) still leaves the harness's reason behind.
 _zh_err()
 {
 	printf 'zh-wine: %s: %s\n' "${FUNCNAME[1]}" "$*" >&2
+	[[ -z ${ZH_HARNESS_LOG:-} ]] || printf 'zh-wine: %s: %s\n' "${FUNCNAME[1]}" "$*" >>"$ZH_HARNESS_LOG"
 	return 1
 }
 
@@ -284,6 +287,7 @@ _zh_tool_libs()
 	case $1 in
 	certlist | certadd) echo -lcrypt32 ;;
 	p11list) echo -idirafter /usr/include/p11-kit-1 ;; # p11-kit's pkcs11.h (header only)
+	guidrive) echo -lgdi32 ;; # measures text (GetTextExtentPoint32W) for the GUI test
 	*) echo ;;
 	esac
 }
@@ -351,17 +355,28 @@ zh_winrun()
 	done
 	# winrun always gets --out: the command's output never mixes with the exit code line.
 	file=${keep:-$(mktemp "$TMPDIR/winrun.XXXXXX")} || return 1
-	# Under load Wine now and then fails to start a process at all (CreateProcess of a new
-	# Wine process fails; seen in full parallel runs, twice in a row once). That is Wine's
-	# start-up, not the command's result: try twice more, with a pause, and say so.
-	local try
-	for try in 1 2 3; do
-		code=$(wine "$winrun" "${opts[@]}" --out "$(_zh_winpath "$file")" "$@") && break
-		printf 'zh-wine: zh_winrun: could not start (exit %s, try %d of 3): %s\n' \
-			"$?" "$try" "$*" >&2
+	# Under load Wine now and then fails to start a process at all: either Wine's own start-up
+	# ("Application could not be started ... ShellExecuteEx failed: Internal error", exit 3)
+	# or winrun's CreateProcessW of the command (winrun exits 3 and names the Windows error).
+	# Seen in full parallel runs, once for over 30 s in a row. That is not the command's
+	# result (it never ran): try again, up to seven times over a minute, and say so with what
+	# Wine or winrun printed, which is what a support engineer needs to see in the log.
+	local try err rc
+	err=$(mktemp "$TMPDIR/winrun-err.XXXXXX") || return 1
+	for try in 1 2 3 4 5 6 7; do
+		rc=0
+		code=$(wine "$winrun" "${opts[@]}" --out "$(_zh_winpath "$file")" "$@" 2>"$err") || rc=$?
+		if [[ $rc -eq 0 ]]; then
+			cat "$err" >&2
+			break
+		fi
+		printf 'zh-wine: zh_winrun: could not start (exit %s, try %d of 7): %s\n%s\n' \
+			"$rc" "$try" "$*" "$(tr -d '\r' <"$err" | tail -n 5 | sed 's/^/    /')" |
+			tee -a "${ZH_HARNESS_LOG:-/dev/null}" >&2
 		code=''
-		[[ $try -lt 3 ]] && sleep $((try * 2))
+		[[ $try -lt 7 ]] && sleep $((try < 4 ? 1 << try : 15))
 	done
+	rm -f "$err"
 	if [[ -z $code ]]; then
 		[[ -n $keep ]] || rm -f "$file"
 		_zh_err "winrun could not run: $*"
@@ -373,7 +388,7 @@ zh_winrun()
 	fi
 	code=${code%$'\r'}
 	if [[ ! $code =~ ^([0-9]+|timeout)$ ]]; then
-		_zh_err "no exit code from winrun for: $*"
+		_zh_err "no exit code from winrun (it printed '$code') for: $*"
 		return 1
 	fi
 	printf '%s\n' "$code"
@@ -410,7 +425,11 @@ zh_winrun()
 # - ZH_SNAPSHOT_EXCLUDE (optional): one more regular expression, for a test that compares
 #   the PC and not a program's own state (zhushou's tests exclude ProgramData/zhushou, its
 #   journal and backups, which record every attempt by design).
-_ZH_SNAPSHOT_FILES_EXCLUDE='users/[^/]+/(Temp|AppData/Local/Temp)'
+# - files: zhushou's logs (ProgramData/zhushou/logs, and a user's AppData/Local/zhushou, which
+#   holds only logs: where a run logs when the data folder is not there yet or not writable):
+#   every run appends to them by design, they are its diary and not the PC's state; tests
+#   that assert on logs read them directly.
+_ZH_SNAPSHOT_FILES_EXCLUDE='users/[^/]+/(Temp|AppData/Local/Temp|AppData/Local/zhushou)|ProgramData/zhushou/logs'
 
 _zh_snapshot_files()
 {

@@ -67,4 +67,10 @@ reg add "$SVC\\cdrom" /v Start /t REG_DWORD /d 1 /f
 reg add 'HKLM\Software\Policies\Microsoft\Windows\RemovableStorageDevices\{53f56308-b6bf-11d0-94f2-00a0c91efb8b}' /v Deny_Read /t REG_DWORD /d 1 /f
 run
 expect_eq "CD-ROM read denied by Group Policy fails the check" "$(st usb-policy)" fail
+reg delete 'HKLM\Software\Policies\Microsoft\Windows\RemovableStorageDevices\{53f56308-b6bf-11d0-94f2-00a0c91efb8b}' /f
+run
+expect_eq "no policy left: ok again" "$(st usb-policy)" ok
+reg add 'HKLM\Software\Policies\Microsoft\Windows\RemovableStorageDevices\{53f5630d-b6bf-11d0-94f2-00a0c91efb8b}' /v Deny_Read /t REG_DWORD /d 1 /f
+run
+expect_eq "removable disks read denied by Group Policy fails the check" "$(st usb-policy)" fail
 finish

@@ -207,6 +207,30 @@ expect_eq "check reports the pending reboot" \
 	"$(json "$zh_t_dir/c.json" '[c["status"] for c in d["checks"] if c["id"]=="reboot-pending"][0]')" "warn"
 touch "$WINEPREFIX/drive_c/held.release"
 wait
+# Until the reboot, changing verbs refuse (they would race the pending rename): 3010, quiet,
+# the cause in the daily log, nothing changed; --reboot asks Windows to restart (1641). Wine
+# applies pending renames whenever its server starts again (docs/wine-notes.md), so the server
+# is held running until the reboot below, and "nothing changed" is read directly: no new
+# transaction, the staged file still waiting, none of repair's settings made.
+zh_wine_hold
+staged() { find "$pf/ZhTest" -name '*.zh-*.new' | wc -l; }
+newest() { zhushou history --json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["transactions"][0]["id"])'; }
+expect_eq "one staged file waits for the reboot" "$(staged)" 1
+last=$(newest)
+out=$(zh_winrun --out "$zh_t_dir/p.out" "$(winpath "$ZHUSHOU_EXE")" repair --quiet --lang en 2>/dev/null)
+expect_eq "repair --quiet while a reboot is pending: 3010" "$out" 3010
+expect_eq "and nothing on stdout" "$(cat "$zh_t_dir/p.out")" ""
+grep -q "ERROR repair: .*restart Windows first" "$WINEPREFIX/drive_c/ProgramData/zhushou/logs/zhushou-$(date -u +%F).log" &&
+	ok "the daily log names the pending restart" || fail "no log line for the pending restart"
+expect_eq "install while a reboot is pending: 3010" \
+	"$(zhushou_code install zh-test --source "$(winpath "$zh_t_dir/v4.zip")" --lang en)" 3010
+expect_eq "with --reboot: 1641, the restart asked for" \
+	"$(zhushou_code install zh-test --source "$(winpath "$zh_t_dir/v4.zip")" --lang en --reboot)" 1641
+expect_eq "the refused runs made no transaction" "$(newest)" "$last"
+expect_eq "the staged file still waits" "$(staged)" 1
+wine reg query 'HKCU\Software\Microsoft\Windows\CurrentVersion\Internet Settings\ZoneMap\Domains\cj-pension.com.cn' >/dev/null 2>&1 &&
+	fail "the refused repair set a trusted site" || ok "the refused repair set nothing"
+zh_wine_release
 wineserver -k 2>/dev/null || true
 wineboot -r >/dev/null 2>&1
 wineserver -w

@@ -441,8 +441,8 @@ expect_eq "cj-ukey-control: where cjp11.dll goes" \
 	"$(json "$x/cj-ukey-control/bundle.json" '[[s["dst_root"], s["dst"]] for s in d["install"] if s.get("src") == "payload/cjp11.dll"]')" \
 	'[["app", "CJPension/UKeyControl/cjp11.dll"]]'
 # The catalog's UKEY check loads the module from there (the app root is %ProgramFiles%).
-expect_eq "catalog: the UKEY check's PKCS#11 module" \
-	"$(json "$ZH_SOURCE_ROOT/manifest/changjiang.json" 'd["ukey"]["pkcs11_module"]')" \
+expect_eq "catalog: the UKEY check's PKCS#11 module (its first path)" \
+	"$(json "$ZH_SOURCE_ROOT/manifest/changjiang.json" 'd["ukey"]["pkcs11_module"][0]')" \
 	'%ProgramFiles%\CJPension\UKeyControl\cjp11.dll'
 # shellcheck disable=SC2016 # ${app} is the recipe's, not the shell's
 expect_eq "cj-ukey-control: the service" \

@@ -65,6 +65,7 @@ static struct {
 static const CK_OBJECT_CLASS class_certificate = CKO_CERTIFICATE;
 static const CK_CERTIFICATE_TYPE certificate_x509 = CKC_X_509;
 static const CK_BBOOL bool_true = CK_TRUE;
+static const CK_BBOOL bool_false = CK_FALSE;
 
 /* Blank-padded, not terminated: how PKCS#11 wants its fixed-size text fields. */
 static void pad(CK_UTF8CHAR *dst, size_t size, const char *s)
@@ -300,6 +301,10 @@ static int attribute(const struct object *o, CK_ATTRIBUTE_TYPE type, const void 
 	case CKA_TOKEN:
 		*ret = &bool_true;
 		*ret_len = sizeof(bool_true);
+		return 0;
+	case CKA_PRIVATE: /* certificates are public objects: readable without a login */
+		*ret = &bool_false;
+		*ret_len = sizeof(bool_false);
 		return 0;
 	case CKA_VALUE:
 		*ret = o->value;

@@ -44,3 +44,11 @@ int sys_cert_each(enum sys_cert_loc loc, const char *store,
 	(void)loc, (void)store, (void)fn, (void)ctx;
 	return nosup(err);
 }
+
+int sys_cert_each_keyed(enum sys_cert_loc loc, const char *store,
+	int (*fn)(const void *der, size_t len, const struct sys_cert_key *key, void *ctx),
+	void *ctx, struct zh_err *err)
+{
+	(void)loc, (void)store, (void)fn, (void)ctx;
+	return nosup(err);
+}

@@ -2,11 +2,13 @@
 /* Environment on posix: the locale variables give the UI language; argv is already UTF-8. */
 #define _POSIX_C_SOURCE 200809L
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "../env.h"
+#include "../fault.h"
 #include "../../core/banned.h"
 
 const char *sys_env_ui_lang(void)
@@ -76,4 +78,49 @@ int sys_env_is_admin(int *ret, struct zh_err *err)
 	}
 #endif
 	return 0;
+}
+
+int sys_env_exe_path(char **ret, struct zh_err *err)
+{
+	char *buf = NULL;
+	size_t cap = 256;
+	ssize_t n;
+	int rc = ZH_FAULT_CHECK("sys_env_exe_path", err);
+
+	if (rc != 0)
+		return rc;
+	/* readlink does not terminate and truncates silently: grow until the answer fits. */
+	for (;;) {
+		char *nb = realloc(buf, cap);
+
+		if (nb == NULL) {
+			rc = zh_err_set(err, ZH_ENOMEM, "cannot read this program's path");
+			goto out;
+		}
+		buf = nb;
+		n = readlink("/proc/self/exe", buf, cap);
+		if (n < 0) {
+			rc = zh_err_sys(err, ZH_EIO, errno, "cannot read this program's path: %s",
+				strerror(errno));
+			goto out;
+		}
+		if ((size_t)n < cap)
+			break;
+		if (cap >= 65536) {
+			rc = zh_err_set(err, ZH_ETOOBIG, "this program's path is too long");
+			goto out;
+		}
+		cap *= 2;
+	}
+	buf[n] = '\0';
+	*ret = buf;
+	buf = NULL;
+out:
+	free(buf);
+	return rc;
+}
+
+int sys_env_restart(struct zh_err *err)
+{
+	return zh_err_set(err, ZH_ENOTSUP, "restarting is not done here");
 }

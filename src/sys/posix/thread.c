@@ -7,6 +7,7 @@
 #include <semaphore.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../thread.h"
 #include "../fault.h"
@@ -99,4 +100,12 @@ void sys_sem_free(struct sys_sem *s)
 		return;
 	(void)sem_destroy(&s->s);
 	free(s);
+}
+
+void sys_sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+	while (ms > 0 && nanosleep(&ts, &ts) != 0)
+		;
 }

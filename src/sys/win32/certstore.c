@@ -162,3 +162,62 @@ int sys_cert_each(enum sys_cert_loc loc, const char *store,
 	CertCloseStore(h, 0);
 	return rc;
 }
+
+/* The key provider information of c into *ret (free), or NULL when it has none. */
+static CRYPT_KEY_PROV_INFO *prov_info(PCCERT_CONTEXT c)
+{
+	CRYPT_KEY_PROV_INFO *p;
+	DWORD n = 0;
+
+	if (!CertGetCertificateContextProperty(c, CERT_KEY_PROV_INFO_PROP_ID, NULL, &n) ||
+		n < sizeof(*p) || (p = malloc(n)) == NULL)
+		return NULL;
+	if (!CertGetCertificateContextProperty(c, CERT_KEY_PROV_INFO_PROP_ID, p, &n)) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+int sys_cert_each_keyed(enum sys_cert_loc loc, const char *store,
+	int (*fn)(const void *der, size_t len, const struct sys_cert_key *key, void *ctx),
+	void *ctx, struct zh_err *err)
+{
+	PCCERT_CONTEXT c = NULL;
+	HCERTSTORE h;
+	int rc = ZH_FAULT_CHECK("sys_cert_each_keyed", err);
+
+	if (rc != 0)
+		return rc;
+	if ((h = open_store(loc, store, 0, err)) == NULL) {
+		if (err == NULL || err->sys != ERROR_FILE_NOT_FOUND)
+			return err != NULL && err->code != 0 ? err->code : ZH_EIO;
+		zh_err_init(err);
+		return 0;
+	}
+	while (rc == 0 && (c = CertEnumCertificatesInStore(h, c)) != NULL) {
+		CRYPT_KEY_PROV_INFO *p = prov_info(c);
+		struct sys_cert_key key;
+		char *prov, *cont;
+
+		if (p == NULL)
+			continue;
+		prov = p->pwszProvName != NULL ? utf8_from_w(p->pwszProvName, (size_t)-1) : NULL;
+		cont = p->pwszContainerName != NULL ? utf8_from_w(p->pwszContainerName, (size_t)-1)
+						    : NULL;
+		key.provider = prov != NULL ? prov : "";
+		key.container = cont != NULL ? cont : "";
+		key.prov_type = p->dwProvType;
+		rc = (p->pwszProvName != NULL && prov == NULL) ||
+				(p->pwszContainerName != NULL && cont == NULL)
+			? zh_err_set(err, ZH_ENOMEM, "out of memory")
+			: fn(c->pbCertEncoded, c->cbCertEncoded, &key, ctx);
+		free(prov);
+		free(cont);
+		free(p);
+	}
+	if (c != NULL)
+		CertFreeCertificateContext(c);
+	CertCloseStore(h, 0);
+	return rc;
+}

@@ -6,6 +6,7 @@
 #include <shellapi.h>
 
 #include "../env.h"
+#include "../fault.h"
 #include "wstr.h"
 #include "../../core/banned.h"
 
@@ -133,4 +134,74 @@ int sys_env_is_admin(int *ret, struct zh_err *err)
 	FreeSid(admins);
 	*ret = rc == 0 && member;
 	return rc;
+}
+
+int sys_env_exe_path(char **ret, struct zh_err *err)
+{
+	wchar_t *buf = NULL;
+	DWORD cap = MAX_PATH, n = 0;
+	int rc = ZH_FAULT_CHECK("sys_env_exe_path", err);
+
+	if (rc != 0)
+		return rc;
+	/* GetModuleFileNameW truncates silently when the buffer is short: grow until it fits. */
+	for (;;) {
+		wchar_t *nb = realloc(buf, (size_t)cap * sizeof(wchar_t));
+
+		if (nb == NULL) {
+			rc = zh_err_set(err, ZH_ENOMEM, "cannot read this program's path");
+			goto out;
+		}
+		buf = nb;
+		n = GetModuleFileNameW(NULL, buf, cap);
+		if (n == 0) {
+			rc = win_err(err, GetLastError(), "cannot read", "this program's path");
+			goto out;
+		}
+		if (n < cap)
+			break;
+		if (cap >= 32768) {
+			rc = zh_err_set(err, ZH_ETOOBIG, "this program's path is too long");
+			goto out;
+		}
+		cap *= 2;
+	}
+	*ret = utf8_from_w(buf, n);
+	if (*ret == NULL)
+		rc = zh_err_set(err, ZH_ENOMEM, "cannot read this program's path");
+out:
+	free(buf);
+	return rc;
+}
+
+int sys_env_restart(struct zh_err *err)
+{
+	TOKEN_PRIVILEGES tp;
+	HANDLE tok = NULL;
+	DWORD e;
+	int rc = ZH_FAULT_CHECK("sys_env_restart", err);
+
+	if (rc != 0)
+		return rc;
+	if (!OpenProcessToken(GetCurrentProcess(), TOKEN_ADJUST_PRIVILEGES | TOKEN_QUERY, &tok))
+		return win_err(err, GetLastError(), "cannot open the process token for", "restart");
+	memset(&tp, 0, sizeof(tp));
+	tp.PrivilegeCount = 1;
+	tp.Privileges[0].Attributes = SE_PRIVILEGE_ENABLED;
+	if (!LookupPrivilegeValueW(NULL, SE_SHUTDOWN_NAME, &tp.Privileges[0].Luid) ||
+		!AdjustTokenPrivileges(tok, FALSE, &tp, 0, NULL, NULL) ||
+		GetLastError() == ERROR_NOT_ALL_ASSIGNED) {
+		e = GetLastError();
+		CloseHandle(tok);
+		return win_err(err, e, "cannot enable the privilege", "SeShutdownPrivilege");
+	}
+	CloseHandle(tok);
+	if (!InitiateSystemShutdownExW(NULL,
+		    L"zhushou: \x4FEE\x590D\x9700\x8981\x91CD\x542F\x3002 / a repair needs a "
+		    L"restart.",
+		    60, FALSE, TRUE,
+		    SHTDN_REASON_MAJOR_APPLICATION | SHTDN_REASON_MINOR_INSTALLATION |
+			    SHTDN_REASON_FLAG_PLANNED))
+		return win_err(err, GetLastError(), "cannot start the restart of", "Windows");
+	return 0;
 }

@@ -97,3 +97,8 @@ void sys_sem_free(struct sys_sem *s)
 	CloseHandle(s->h);
 	free(s);
 }
+
+void sys_sleep_ms(long ms)
+{
+	Sleep(ms > 0 ? (DWORD)ms : 0);
+}

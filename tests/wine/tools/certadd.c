@@ -3,8 +3,11 @@
  * certadd: adds a DER certificate to a system store, or removes it, as a test's setup step
  * (the product has its own code for this; the harness must not depend on it).
  *
- *   certadd [--remove] LocalMachine|CurrentUser STORE FILE.der
+ *   certadd [--remove | --key-provider PROVIDER] LocalMachine|CurrentUser STORE FILE.der
  *
+ * --key-provider links the added certificate to a private key in PROVIDER (a CSP or a CNG key
+ * storage provider, container "zhushou-test"), as a smart card's certificate in MY is: only
+ * the CERT_KEY_PROV_INFO_PROP_ID property, no key is made.
  * The store is closed explicitly: Wine writes a registry-backed store only when it is closed
  * or committed (WINE.md "Certificates"), so a process that just exits would lose the add.
  * Exit status: 0 done, 1 failed, 2 usage error.
@@ -12,6 +15,7 @@
 #include <windows.h>
 #include <wincrypt.h>
 #include <stdio.h>
+#include <string.h>
 #include <wchar.h>
 
 /* The store's own copy of CERT, matched by SHA-1 while enumerating: what certlist sees. */
@@ -35,6 +39,8 @@ static PCCERT_CONTEXT find_same(HCERTSTORE store, PCCERT_CONTEXT cert)
 int wmain(int argc, wchar_t **argv)
 {
 	int i = 1, remove = 0, rc = 1;
+	const wchar_t *provider = NULL;
+	PCCERT_CONTEXT added = NULL;
 	DWORD location, size, got;
 	HANDLE f;
 	BYTE *der = NULL;
@@ -44,10 +50,15 @@ int wmain(int argc, wchar_t **argv)
 	if (i < argc && wcscmp(argv[i], L"--remove") == 0) {
 		remove = 1;
 		i++;
+	} else if (i + 1 < argc && wcscmp(argv[i], L"--key-provider") == 0) {
+		provider = argv[i + 1];
+		i += 2;
 	}
 	if (argc - i != 3) {
 		fprintf(stderr,
-			"usage: certadd [--remove] LocalMachine|CurrentUser STORE FILE.der\n");
+			"usage: certadd [--remove | --key-provider PROVIDER] "
+			"LocalMachine|CurrentUser "
+			"STORE FILE.der\n");
 		return 2;
 	}
 	if (_wcsicmp(argv[i], L"LocalMachine") == 0)
@@ -94,9 +105,22 @@ int wmain(int argc, wchar_t **argv)
 			goto out;
 		}
 	} else if (!CertAddCertificateContextToStore(store, cert, CERT_STORE_ADD_REPLACE_EXISTING,
-			   NULL)) {
+			   &added)) {
 		fprintf(stderr, "certadd: cannot add: error %lu\n", GetLastError());
 		goto out;
+	} else if (provider != NULL) {
+		CRYPT_KEY_PROV_INFO kp;
+
+		memset(&kp, 0, sizeof(kp));
+		kp.pwszContainerName = L"zhushou-test";
+		kp.pwszProvName = (LPWSTR)provider;
+		kp.dwProvType = wcsstr(provider, L"Key Storage") != NULL ? 0 : PROV_RSA_FULL;
+		kp.dwKeySpec = AT_KEYEXCHANGE;
+		if (!CertSetCertificateContextProperty(added, CERT_KEY_PROV_INFO_PROP_ID, 0, &kp)) {
+			fprintf(stderr, "certadd: cannot link the key: error %lu\n",
+				GetLastError());
+			goto out;
+		}
 	}
 	/* Commit explicitly: after a delete, Wine 8 keeps a reference to the registry store past
 	 * CertCloseStore, so closing alone never writes the removal (the add survives a close).
@@ -111,6 +135,8 @@ out:
 		fprintf(stderr, "certadd: closing the store failed: error %lu\n", GetLastError());
 		rc = 1;
 	}
+	if (added)
+		CertFreeCertificateContext(added);
 	if (cert)
 		CertFreeCertificateContext(cert);
 	CloseHandle(f);
