@@ -27,6 +27,7 @@ packages=(
   xvfb xauth x11-apps fonts-wqy-microhei locales
   imagemagick # convert: test_gui's screenshots (xwd → PNG)
   libxml2-utils # xmllint: the Group Policy template's tests (tests/policy) validate policy/*.adm[xl]
+  tinyproxy # online mode's tests (tests/wine/online.sh): a real HTTP proxy, with and without auth
 )
 
 zh_log() { printf '[setup %s] %s\n' "$(date +%H:%M:%S)" "$*"; }

@@ -11,7 +11,10 @@
 #include "../core/db.h"
 #include "../core/err.h"
 #include "../core/install.h"
+#include "../core/mirror.h"
 #include "../core/pack_read.h"
+#include "../core/proxy.h"
+#include "../core/report.h"
 #include "../core/txn.h"
 
 enum zh_exit {
@@ -35,6 +38,8 @@ struct zh_cli {
 	long timeout_ms; /* --timeout SECONDS for each uninstaller, 0: the default */
 	const char *log_path; /* --log FILE: a verbose log besides the daily one */
 	int reboot; /* --reboot: restart Windows when a reboot is required (exit 1641) */
+	const char *proxy; /* --proxy URL or "direct" (online mode), NULL: the PC's proxy */
+	long net_timeout_secs; /* --net-timeout SECONDS: connect and stall limit, 0: default */
 	int argc; /* the verb's own arguments */
 	char **argv;
 };
@@ -133,24 +138,35 @@ int64_t cli_now(void);
 /* Say loudly that an expired offline pack is used because of --allow-expired (stderr). */
 void cli_warn_expired(const struct zh_cli *cli, const struct zh_index *idx);
 
-/* A verified, extracted offline pack (source.c). */
+/* A verified, extracted offline pack or mirror download (source.c). */
 struct cli_source {
 	struct zh_trust *trust;
 	struct zh_db_serials serials;
 	struct zh_serial_store store; /* the DB's accepted serials; record through serials.t */
 	char *staging; /* <data dir>\staging */
 	struct zh_pack_report pack;
+	/* Online mode, and why the source failed: kept until cli_source_close for --json. */
+	struct zh_mirror_result mirror;
+	struct zh_proxy proxy;
+	struct zh_err err;
+	struct zh_source_report report; /* points into the fields above */
 };
 
 /*
  * Verify the pack at path (index flags: --allow-expired) and extract it into the staging
- * folder; 0, or the exit code after reporting why (nothing changed). A URL (a mirror) is
- * refused: by Group Policy's AllowOnline = 0, or as not supported by this version. Packs may
- * also chain to Group Policy's PublisherCert. Close with cli_source_close, which removes the
- * staging folder.
+ * folder; 0, or the exit code after reporting why (nothing changed). Packs may also chain to
+ * Group Policy's PublisherCert.
+ * A URL is a mirror (mirror.h), unless Group Policy's AllowOnline = 0 refuses it: its index is
+ * fetched and verified (online, expiry always enforced), then the bundles of the components
+ * want names (nwant of them), through the proxy of --proxy or the PC's (proxy.h), into the
+ * download cache <data dir>\cache, and read from there like a pack.
+ * src->report says what was fetched and why the source failed, for --json. Close with
+ * cli_source_close, which removes the staging folder.
  */
 int cli_source_open(const struct zh_cli *cli, struct zh_session *s, const char *path,
-	unsigned flags, struct cli_source *src);
+	unsigned flags, const char *const *want, size_t nwant, struct cli_source *src);
+/* A mirror's failures as advice for people: what to do about each way the network fails. */
+void cli_net_advice(int code, const char **ret_zh, const char **ret_en);
 /*
  * The source when no --source is given: Group Policy's Source (policy.h) when IT set one,
  * else the default offline pack <the folder of zhushou.exe>\packs\default-pack.zip, where the

@@ -19,7 +19,9 @@ static void usage(const struct zh_cli *cli)
 {
 	size_t i;
 
-	out_printf("%s: zhushou <%s> [--lang zh|en] [--json] [--quiet] [--log FILE]\n\n",
+	out_printf("%s: zhushou <%s> [--lang zh|en] [--json] [--quiet] [--log FILE]\n"
+		   "       [--source PACK|https://MIRROR/] [--proxy URL|direct] [--net-timeout "
+		   "SECONDS]\n\n",
 		ZH_T(cli, "用法", "usage"), ZH_T(cli, "命令", "command"));
 	for (i = 0; i < zh_nverbs; i++)
 		out_printf("  %-10s %s\n", zh_verbs[i].name,
@@ -54,7 +56,8 @@ static int parse(struct zh_cli *cli, int argc, char **argv, const char **ret_ver
 			cli->dry_run = 1;
 		} else if (strcmp(a, "--reboot") == 0) {
 			cli->reboot = 1;
-		} else if (strcmp(a, "--wait") == 0 || strcmp(a, "--timeout") == 0) {
+		} else if (strcmp(a, "--wait") == 0 || strcmp(a, "--timeout") == 0 ||
+			strcmp(a, "--net-timeout") == 0) {
 			char *end = NULL;
 			long sec = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : -1;
 
@@ -70,10 +73,15 @@ static int parse(struct zh_cli *cli, int argc, char **argv, const char **ret_ver
 				i++;
 				continue;
 			}
+			if (a[2] == 'n') {
+				cli->net_timeout_secs = sec;
+				i++;
+				continue;
+			}
 			cli->wait_ms = sec * 1000;
 			i++;
 		} else if (strcmp(a, "--lang") == 0 || strcmp(a, "--catalog") == 0 ||
-			strcmp(a, "--log") == 0) {
+			strcmp(a, "--log") == 0 || strcmp(a, "--proxy") == 0) {
 			if (i + 1 >= argc || argv[i + 1][0] == '\0') {
 				err_printf("zhushou: %s %s\n", a,
 					ZH_T(cli, "缺少参数值", "needs a value"));
@@ -85,6 +93,10 @@ static int parse(struct zh_cli *cli, int argc, char **argv, const char **ret_ver
 			}
 			if (strcmp(a, "--log") == 0) {
 				cli->log_path = argv[++i];
+				continue;
+			}
+			if (strcmp(a, "--proxy") == 0) {
+				cli->proxy = argv[++i];
 				continue;
 			}
 			i++;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Where components come from: an offline pack (--source PACK), verified against the pinned
+ * Where components come from: an offline pack (--source PACK) or a mirror (--source URL,
+ * online mode: its files fetched into the download cache first), verified against the pinned
  * roots and the manifest DB's accepted serials, and extracted into the data directory's
  * staging folder (same volume as the install folders, so files are moved into place, never
  * copied twice). Shared by install and repair.
@@ -34,32 +35,172 @@ static int staging_reset(const struct zh_session *s, char **ret, struct zh_err *
 	return rc;
 }
 
+void cli_net_advice(int code, const char **ret_zh, const char **ret_en)
+{
+	switch (code) {
+	case ZH_EDNS:
+		*ret_zh = "镜像站的域名无法解析：请检查网络连接和 DNS 设置，或改用离线包。";
+		*ret_en = "the mirror's name does not resolve: check the network connection and "
+			  "DNS, or use the offline pack.";
+		break;
+	case ZH_ECONNECT:
+		*ret_zh = "镜像站无响应（连接被拒绝）：请稍后重试，或改用离线包。";
+		*ret_en = "nothing answers at the mirror (connection refused): try again later, or "
+			  "use the offline pack.";
+		break;
+	case ZH_EPROXY:
+		*ret_zh = "代理服务器拒绝连接或需要认证：请检查 IE 的代理设置，或用 --proxy "
+			  "指定代理（http://用户名:密码@主机:端口）。";
+		*ret_en = "the proxy refused the connection or wants a user name and password: "
+			  "check Internet Explorer's proxy settings, or give one with --proxy "
+			  "http://user:password@host:port.";
+		break;
+	case ZH_ETLS:
+		*ret_zh = "与镜像站的安全连接失败：请检查电脑日期时间、根证书，以及是否有代理或安全"
+			  "软件"
+			  "拦截 HTTPS。";
+		*ret_en = "the secure connection to the mirror failed: check the PC's date and "
+			  "time, its root certificates, and whether a proxy or security software "
+			  "intercepts HTTPS.";
+		break;
+	case ZH_ETIMEOUT:
+		*ret_zh = "连接镜像站超时：网络太慢或被拦截，请稍后重试（已下载的部分会保留），或改"
+			  "用离线包"
+			  "。";
+		*ret_en = "the mirror did not answer in time: the network is slow or blocked; try "
+			  "again later (what was downloaded is kept), or use the offline pack.";
+		break;
+	case ZH_EHTTP:
+		*ret_zh = "镜像站返回错误：请稍后重试，或联系发布方。";
+		*ret_en = "the mirror answered with an error: try again later, or contact the "
+			  "publisher.";
+		break;
+	case ZH_ECAPTIVE:
+		*ret_zh = "收到的是网页而不是文件：可能需要先在浏览器中登录上网认证页面。";
+		*ret_en =
+			"a web page came instead of the file: the network may want a login in the "
+			"browser first (captive portal).";
+		break;
+	case ZH_EHASH:
+	case ZH_ESIZE:
+		*ret_zh = "下载的文件与签名索引不符，已丢弃，未安装任何内容：请稍后重试，或联系发布"
+			  "方。";
+		*ret_en = "the download does not match the signed index and was dropped; nothing "
+			  "was installed. Try again later, or contact the publisher.";
+		break;
+	default:
+		*ret_zh = "未做任何更改。请检查网络后重试，或改用离线包（--source 离线包路径）。";
+		*ret_en = "nothing was changed. Check the network and try again, or use the "
+			  "offline pack (--source PATH).";
+		break;
+	}
+}
+
+/* Keep err as the source's failure for --json; the report points at it. */
+static void keep_error(struct cli_source *src, const struct zh_err *err)
+{
+	src->err = *err;
+	src->report.error = src->err.code;
+	src->report.error_msg = src->err.msg;
+}
+
+/* Download progress for people, in tenths, for files worth waiting for (stderr). */
+struct dl_progress {
+	const struct zh_cli *cli;
+	const char *path;
+	int tenth;
+};
+
+static void progress(const char *path, int64_t have, int64_t total, void *ctx)
+{
+	struct dl_progress *p = ctx;
+	int tenth;
+
+	if (p->cli->quiet || p->cli->json || total < 1024 * 1024 || have < 0)
+		return;
+	if (p->path != path) {
+		p->path = path;
+		p->tenth = -1;
+	}
+	tenth = (int)(have * 10 / total);
+	if (tenth == p->tenth)
+		return;
+	p->tenth = tenth;
+	err_printf("%s %s: %d%% (%lld / %lld KB)\n", ZH_T(p->cli, "下载", "downloading"), path,
+		tenth * 10, (long long)(have / 1024), (long long)(total / 1024));
+}
+
+/* Online mode: the mirror's index and the wanted bundles into the download cache. */
+static int fetch_mirror(const struct zh_cli *cli, struct zh_session *s, const char *url,
+	const struct zh_pack_opts *po, const char *const *want, size_t nwant,
+	struct cli_source *src, struct zh_err *err)
+{
+	struct zh_mirror_opts mo;
+	struct dl_progress dp = {cli, NULL, -1};
+	size_t n = strlen(s->dir) + 8;
+	char *cache = zh_malloc(n);
+	int rc;
+
+	if (cache == NULL)
+		return zh_err_set(err, ZH_ENOMEM, "out of memory");
+	(void)snprintf(cache, n, "%s\\cache", s->dir);
+	rc = zh_proxy_for_url(url, cli->proxy, &src->proxy, err);
+	if (rc == 0) {
+		src->report.proxy = src->proxy.how;
+		cli_log("INFO", "mirror %s through %s", url, src->proxy.how);
+		memset(&mo, 0, sizeof(mo));
+		mo.url = url;
+		mo.cache_root = cache;
+		mo.pack = po;
+		mo.proxy = src->proxy.url;
+		mo.proxy_sspi = src->proxy.sspi;
+		mo.timeout_secs = cli->net_timeout_secs;
+		mo.retries = 3;
+		mo.want = want;
+		mo.nwant = nwant;
+		mo.progress = progress;
+		mo.ctx = &dp;
+		rc = zh_mirror_fetch(&mo, &src->mirror, err);
+		src->report.mirror = &src->mirror;
+	}
+	for (size_t i = 0; i < src->mirror.nitems; i++)
+		cli_log("INFO", "%s: %lld bytes fetched in %d requests, %lld held before",
+			src->mirror.items[i].path, (long long)src->mirror.items[i].fetched,
+			src->mirror.items[i].attempts,
+			(long long)src->mirror.items[i].resumed_from);
+	zh_free(cache);
+	return rc;
+}
+
 int cli_source_open(const struct zh_cli *cli, struct zh_session *s, const char *path,
-	unsigned flags, struct cli_source *src)
+	unsigned flags, const char *const *want, size_t nwant, struct cli_source *src)
 {
 	struct zh_pack_opts po;
 	struct zh_policy policy;
 	struct zh_err err;
-	int rc;
+	const char **paths = NULL;
+	const char *fix_zh = "未做任何更改。请向发布方索取完好、未过期且不旧于已用过的离线包。";
+	const char *fix_en = "nothing was changed. Get an intact pack from the publisher, not "
+			     "expired and not older than one used before.";
+	int rc, online = zh_policy_is_url(path);
 
 	memset(src, 0, sizeof(*src));
 	zh_err_init(&err);
+	zh_err_init(&src->err);
 	zh_db_serials_init(&src->serials, s->db, &src->store);
 	if ((rc = zh_policy_read(&policy, &err)) != 0) {
 		cli_report_error(cli, &err, NULL, NULL);
+		keep_error(src, &err);
 		return ZH_EXIT_FAILED;
 	}
-	/* A mirror: refused by policy, or not for this version (offline packs only). */
-	if (zh_policy_is_url(path)) {
-		if (!policy.allow_online)
-			(void)zh_err_set(&err, ZH_EPOLICY,
-				"online sources are turned off by Group Policy (%s\\%s = 0): '%s'",
-				ZH_POLICY_KEY, ZH_POLICY_ALLOW_ONLINE, path);
-		else
-			(void)zh_err_set(&err, ZH_ENOTSUP,
-				"this zhushou reads offline packs only, not a mirror: '%s'", path);
+	/* A mirror, unless IT turned online sources off. */
+	if (online && !policy.allow_online) {
+		(void)zh_err_set(&err, ZH_EPOLICY,
+			"online sources are turned off by Group Policy (%s\\%s = 0): '%s'",
+			ZH_POLICY_KEY, ZH_POLICY_ALLOW_ONLINE, path);
 		cli_report_error(cli, &err, "未做任何更改。请改用离线包（--source 离线包路径）。",
 			"nothing was changed. Use an offline pack (--source PATH).");
+		keep_error(src, &err);
 		zh_policy_release(&policy);
 		return ZH_EXIT_FAILED;
 	}
@@ -69,7 +210,7 @@ int cli_source_open(const struct zh_cli *cli, struct zh_session *s, const char *
 				 strlen(policy.publisher_pem), "policy", &err)) != 0) ||
 		(rc = staging_reset(s, &src->staging, &err)) != 0) {
 		cli_report_error(cli, &err, NULL, NULL);
-		cli_source_close(src);
+		keep_error(src, &err);
 		zh_policy_release(&policy);
 		return ZH_EXIT_FAILED;
 	}
@@ -79,17 +220,40 @@ int cli_source_open(const struct zh_cli *cli, struct zh_session *s, const char *
 	po.now = cli_now();
 	po.store = &src->store;
 	po.index_flags = flags;
-	po.staging = src->staging;
 	po.flush = 1;
-	rc = zh_pack_read_file(path, &po, &src->pack, &err);
+	if (online) {
+		/* Online, an index is never used past its expiry: --allow-expired is offline only.
+		 */
+		po.index_flags = (flags | ZH_INDEX_ONLINE) & ~(unsigned)ZH_INDEX_ALLOW_EXPIRED;
+		rc = fetch_mirror(cli, s, path, &po, want, nwant, src, &err);
+		if (rc == 0 && (paths = zh_mirror_paths(&src->mirror)) == NULL)
+			rc = zh_err_set(&err, ZH_ENOMEM, "out of memory");
+		if (rc != 0)
+			cli_net_advice(err.code, &fix_zh, &fix_en);
+	}
+	if (rc == 0) {
+		po.staging = src->staging;
+		if (online) {
+			char what[600];
+
+			po.partial = 1;
+			(void)snprintf(what, sizeof(what), "mirror '%s' (downloaded to '%s')",
+				src->mirror.url, src->mirror.dir);
+			rc = zh_pack_read_dir(src->mirror.dir, what, paths, src->mirror.nitems, &po,
+				&src->pack, &err);
+		} else {
+			rc = zh_pack_read_file(path, &po, &src->pack, &err);
+		}
+	}
+	zh_free(paths);
 	if (src->pack.expired && src->pack.index != NULL)
 		cli_warn_expired(cli, src->pack.index);
 	if (rc != 0) {
-		cli_report_error(cli, &err,
-			"未做任何更改。请向发布方索取完好、未过期且不旧于已用过的离线包。",
-			"nothing was changed. Get an intact pack from the publisher, not expired "
-			"and not older than one used before.");
-		cli_source_close(src);
+		cli_report_error(cli, &err, fix_zh, fix_en);
+		keep_error(src, &err);
+		/* The staging folder goes; what the report says stays until cli_source_close. */
+		if (src->staging != NULL)
+			(void)sys_fs_remove_tree(src->staging, NULL);
 		return ZH_EXIT_FAILED;
 	}
 	return 0;
@@ -181,6 +345,8 @@ void cli_source_close(struct cli_source *src)
 	zh_pack_report_release(&src->pack);
 	zh_trust_free(src->trust);
 	zh_free(src->staging);
+	zh_mirror_result_release(&src->mirror);
+	zh_proxy_release(&src->proxy);
 	memset(src, 0, sizeof(*src));
 }
 

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * `zhushou check [--json]`: 全面检测. Exit 0 when every check passes, 1 when any fails or could
- * not run. The text form is for people (one line per check, details indented, advice for what
- * failed); --json is the documented contract (docs/json.md).
+ * `zhushou check [--source URL] [--json]`: 全面检测. Exit 0 when every check passes, 1 when any
+ * fails or could not run. A mirror (--source URL, or Group Policy's Source) is tried too: the
+ * catalog's `mirror` check says whether this PC can use it, and if not, why. The text form is for
+ * people (one line per check, details indented, advice for what failed); --json is the documented
+ * contract (docs/json.md).
  */
 #include <string.h>
 
@@ -10,6 +12,7 @@
 #include "../core/buf.h"
 #include "../core/check.h"
 #include "../core/mem.h"
+#include "../core/policy.h"
 #include "../core/report.h"
 #include "../core/banned.h"
 
@@ -34,16 +37,22 @@ int verb_check(struct zh_cli *cli)
 {
 	struct zh_catalog *cat = NULL;
 	struct zh_check_report rep;
+	struct zh_check_opts opts = {1, NULL, cli->proxy, cli->net_timeout_secs, cli_now()};
 	struct zh_session s;
 	struct zh_err err;
 	char *json = NULL;
-	int rc, code = ZH_EXIT_FAILED;
+	int rc, a, code = ZH_EXIT_FAILED;
 
 	memset(&rep, 0, sizeof(rep));
 	zh_err_init(&err);
-	if (cli->argc > 0) {
+	for (a = 0; a < cli->argc; a++) {
+		if (strcmp(cli->argv[a], "--source") == 0 && a + 1 < cli->argc &&
+			zh_policy_is_url(cli->argv[a + 1])) {
+			opts.mirror = cli->argv[++a];
+			continue;
+		}
 		err_printf("zhushou check: %s '%s'\n",
-			ZH_T(cli, "多余的参数", "unexpected argument"), cli->argv[0]);
+			ZH_T(cli, "多余的参数", "unexpected argument"), cli->argv[a]);
 		return ZH_EXIT_USAGE;
 	}
 	/* Finish or undo an interrupted run first, when no other zhushou is at work. */
@@ -52,7 +61,7 @@ int verb_check(struct zh_cli *cli)
 	code = ZH_EXIT_FAILED;
 	if (cli_load_catalog(cli, &cat) != 0)
 		goto out;
-	rc = zh_check_run_db(cat, s.db, &rep, &err);
+	rc = zh_check_run_opts(cat, s.db, &opts, &rep, &err);
 	if (rc != 0) {
 		cli_report_error(cli, &err,
 			"请重试；如仍失败，请把 zhushou support-report 发给客服。",

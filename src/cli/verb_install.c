@@ -23,8 +23,8 @@ struct want {
 
 static void usage(const struct zh_cli *cli)
 {
-	err_printf("%s: zhushou install ID[=VERSION] ... [--source PACK] [--allow-expired] "
-		   "[--json]\n",
+	err_printf("%s: zhushou install ID[=VERSION] ... [--source PACK|https://MIRROR/] "
+		   "[--allow-expired] [--proxy URL|direct] [--net-timeout SECONDS] [--json]\n",
 		ZH_T(cli, "用法", "usage"));
 }
 
@@ -89,6 +89,7 @@ int verb_install(struct zh_cli *cli)
 	struct zh_install_result res;
 	struct zh_install_item *items = NULL;
 	struct want *want = NULL;
+	const char **ids = NULL;
 	struct zh_txn *t = NULL;
 	struct zh_err err;
 	const char *pack = NULL;
@@ -153,8 +154,20 @@ int verb_install(struct zh_cli *cli)
 		cli_report_error(cli, &err, NULL, NULL);
 		goto out;
 	}
-	if ((code = cli_source_open(cli, &s, pack, flags, &src)) != 0)
+	ids = zh_calloc(nwant + 1, sizeof(*ids));
+	if (ids == NULL)
 		goto out;
+	for (i = 0; i < nwant; i++)
+		ids[i] = want[i].id;
+	if ((code = cli_source_open(cli, &s, pack, flags, ids, nwant, &src)) != 0) {
+		/* The source failed: nothing changed; --json still says why. */
+		res.source = src.report;
+		res.failed = 1;
+		res.exit_code = code;
+		cli_install_report(cli, &res);
+		goto out;
+	}
+	res.source = src.report;
 	code = ZH_EXIT_FAILED;
 	/* Every component asked for must be in the pack, in the version asked for, first. */
 	items = zh_calloc(nwant, sizeof(*items));
@@ -217,6 +230,7 @@ out:
 	for (i = 0; i < nwant; i++)
 		zh_free(want[i].id);
 	zh_free(want);
+	zh_free(ids);
 	zh_free(items);
 	zh_free(default_pack);
 	return code;

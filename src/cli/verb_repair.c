@@ -170,6 +170,8 @@ int verb_repair(struct zh_cli *cli)
 	unsigned flags = 0, pflags = 0;
 	int clear_cache = 0;
 	char *json = NULL;
+	const char **want = NULL;
+	size_t nwant = 0;
 	int code, rc, a, admin = 0;
 
 	memset(&before, 0, sizeof(before));
@@ -318,7 +320,16 @@ int verb_repair(struct zh_cli *cli)
 			cli_report_error(cli, &err, NULL, NULL);
 			goto out;
 		}
-		if ((code = cli_source_open(cli, &s, source, flags, &src)) != 0) {
+		/* A mirror sends only what the plan installs. */
+		want = zh_calloc(plan.nsteps + 1, sizeof(*want));
+		if (want == NULL)
+			goto out;
+		for (size_t i = 0; i < plan.nsteps; i++)
+			if (plan.steps[i].kind == ZH_STEP_INSTALL)
+				want[nwant++] = plan.steps[i].component->id;
+		code = cli_source_open(cli, &s, source, flags, want, nwant, &src);
+		res.source = src.report;
+		if (code != 0) {
 			res.failed = 1;
 			goto report;
 		}
@@ -451,6 +462,7 @@ report:
 	}
 out:
 	zh_free(json);
+	zh_free(want);
 	zh_txn_free(t);
 	cli_source_close(&src);
 	cli_roots_release(&roots);

@@ -94,6 +94,7 @@ static int collect_check(struct collect *c, const struct zh_catalog *cat, struct
 	struct zh_check_report *rep, int *ret_have)
 {
 	struct zh_buf text;
+	struct zh_check_opts mirror_opts = {1, NULL, NULL, 0, 0};
 	struct zh_err err;
 	char *json = NULL;
 	int rc;
@@ -106,7 +107,8 @@ static int collect_check(struct collect *c, const struct zh_catalog *cat, struct
 			       "(the error is shown above)") ||
 			missing(c, "检测结果.txt", t_check_zh, "%s", "同上 / as above") ||
 			missing(c, "check-results.txt", t_check_en, "%s", "as above");
-	if (zh_check_run_db(cat, db, rep, &err) != 0)
+	/* Support wants to know whether Group Policy's mirror, if any, answers. */
+	if (zh_check_run_opts(cat, db, &mirror_opts, rep, &err) != 0)
 		return missing(c, "check.json", t_check_json, "检测未能运行 / the check failed: %s",
 			       err.msg) ||
 			missing(c, "检测结果.txt", t_check_zh, "%s", "同上 / as above") ||

@@ -46,6 +46,7 @@ const char *const zh_probe_names[] = {
 	"local_service",
 	"ukey",
 	"ukey_certificate",
+	"mirror",
 	NULL,
 };
 
@@ -996,7 +997,58 @@ enum fact {
 	FACT_AV,
 	FACT_SVCS,
 	FACT_UKEY,
+	FACT_MIRROR,
 };
+
+/* Online mode (mirror.h): the mirror of --source or Group Policy, when there is one. */
+static int probe_mirror(struct zh_check_report *rep, struct zh_err *err)
+{
+	const char *url = rep->opts.mirror;
+
+	if (url == NULL && rep->policy.source != NULL && zh_policy_is_url(rep->policy.source))
+		url = rep->policy.source;
+	if (!rep->opts.try_mirror || url == NULL || !zh_policy_is_url(url) ||
+		!rep->policy.allow_online)
+		return 0;
+	return zh_mirror_check(url, rep->opts.proxy, rep->opts.net_timeout_secs,
+		rep->policy.publisher_pem, rep->opts.now != 0 ? rep->opts.now : (int64_t)time(NULL),
+		&rep->mirror, err);
+}
+
+static int verdict_mirror(const struct zh_check_report *rep, enum zh_status *st, struct detail *d,
+	struct zh_err *err)
+{
+	const struct zh_mirror_state *m = &rep->mirror;
+	int rc;
+
+	if (m->url == NULL) {
+		*st = ZH_ST_SKIP;
+		if (!rep->opts.try_mirror)
+			return two(d, err, "本次未检测镜像站", "not tried in this run");
+		return rep->policy.allow_online
+			? two(d, err, "未设置镜像站：只用离线包",
+				  "no mirror is set: offline packs only")
+			: two(d, err, "组策略已关闭在线更新：只用离线包",
+				  "Group Policy turned online sources off: offline packs only");
+	}
+	if (m->code == 0) {
+		*st = ZH_ST_OK;
+		rc = zh_buf_printf(&d->zh, err, "%s 可以访问，索引已验证（序号 %llu；%s）", m->url,
+			(unsigned long long)m->serial, m->proxy);
+		if (rc == 0)
+			rc = zh_buf_printf(&d->en, err,
+				"%s answers and its index verifies (serial %llu; %s)", m->url,
+				(unsigned long long)m->serial, m->proxy);
+		return rc;
+	}
+	*st = problem(rep, "mirror");
+	rc = zh_buf_printf(&d->zh, err, "%s 无法使用（%s）：%s（%s）", m->url,
+		zh_err_str(m->code, "zh"), m->why, m->proxy);
+	if (rc == 0)
+		rc = zh_buf_printf(&d->en, err, "%s cannot be used (%s): %s (%s)", m->url,
+			zh_err_str(m->code, "en"), m->why, m->proxy);
+	return rc;
+}
 
 static const struct {
 	const char *probe;
@@ -1020,6 +1072,7 @@ static const struct {
 	{"local_service", FACT_SVCS, verdict_svcs},
 	{"ukey", FACT_UKEY, verdict_ukey},
 	{"ukey_certificate", FACT_UKEY, verdict_ukey_cert},
+	{"mirror", FACT_MIRROR, verdict_mirror},
 };
 
 static int fact_arp(struct zh_check_report *rep, struct zh_err *err)
@@ -1062,6 +1115,7 @@ static int (*const fact_probe[])(struct zh_check_report *, struct zh_err *) = {
 	[FACT_AV] = probe_av,
 	[FACT_SVCS] = probe_svcs,
 	[FACT_UKEY] = probe_ukey,
+	[FACT_MIRROR] = probe_mirror,
 };
 
 static int *fact_have(struct zh_check_report *rep, enum fact f)
@@ -1085,6 +1139,8 @@ static int *fact_have(struct zh_check_report *rep, enum fact f)
 		return &rep->have_svcs;
 	case FACT_UKEY:
 		return &rep->have_ukey;
+	case FACT_MIRROR:
+		return &rep->have_mirror;
 	case FACT_CERTS:
 		break;
 	}
@@ -1156,10 +1212,18 @@ int zh_check_run(const struct zh_catalog *cat, struct zh_check_report *rep, stru
 int zh_check_run_db(const struct zh_catalog *cat, struct zh_db *db, struct zh_check_report *rep,
 	struct zh_err *err)
 {
+	return zh_check_run_opts(cat, db, NULL, rep, err);
+}
+
+int zh_check_run_opts(const struct zh_catalog *cat, struct zh_db *db, const struct zh_check_opts *o,
+	struct zh_check_report *rep, struct zh_err *err)
+{
 	size_t i;
 	int rc = 0;
 
 	memset(rep, 0, sizeof(*rep));
+	if (o != NULL)
+		rep->opts = *o;
 	rep->cat = cat;
 	rep->db = db;
 	rep->results = zh_calloc(cat->nchecks, sizeof(*rep->results));
@@ -1192,6 +1256,7 @@ void zh_check_report_release(struct zh_check_report *rep)
 		zh_free(rep->results[i].detail.en);
 	}
 	zh_free(rep->results);
+	zh_mirror_state_release(&rep->mirror);
 	if (rep->have_arp == 1)
 		zh_arp_scan_release(&rep->arp);
 	if (rep->have_inet == 1)

@@ -18,6 +18,7 @@
 #include "envprobe.h"
 #include "hosts.h"
 #include "inet.h"
+#include "mirror.h"
 #include "policy.h"
 #include "ukey.h"
 
@@ -71,6 +72,15 @@ struct zh_svc_state {
 
 struct zh_db;
 
+/* What a run of the checks is told besides the catalog: online mode's mirror and proxy. */
+struct zh_check_opts {
+	int try_mirror; /* check the mirror (`check`); a repair's own checks do not */
+	const char *mirror; /* --source URL; NULL: Group Policy's Source when it is a URL */
+	const char *proxy; /* --proxy; NULL: the PC's */
+	long net_timeout_secs; /* 0: fetch.h's defaults */
+	int64_t now; /* seconds UTC, for the index's expiry; 0: the clock's */
+};
+
 struct zh_check_report {
 	const struct zh_catalog *cat;
 	struct zh_db *db; /* borrowed: where installed components are recorded; NULL: none */
@@ -99,6 +109,9 @@ struct zh_check_report {
 	int have_ukey;
 	struct zh_ukey_state ukey;
 	struct zh_policy policy; /* Group Policy settings for zhushou, read on every run */
+	struct zh_check_opts opts; /* borrowed strings */
+	int have_mirror;
+	struct zh_mirror_state mirror; /* mirror.url NULL: no mirror to try (offline only) */
 };
 
 /* The probe names this build can run, NULL-terminated (for zh_catalog_parse). */
@@ -114,6 +127,10 @@ int zh_check_run(const struct zh_catalog *cat, struct zh_check_report *rep, stru
 /* zh_check_run with the manifest DB (may be NULL) for the components probe. */
 int zh_check_run_db(const struct zh_catalog *cat, struct zh_db *db, struct zh_check_report *rep,
 	struct zh_err *err);
+
+/* zh_check_run_db told the mirror to try (o may be NULL: none but Group Policy's). */
+int zh_check_run_opts(const struct zh_catalog *cat, struct zh_db *db, const struct zh_check_opts *o,
+	struct zh_check_report *rep, struct zh_err *err);
 
 void zh_check_report_release(struct zh_check_report *rep);
 

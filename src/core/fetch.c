@@ -251,6 +251,20 @@ static int judge(CURL *h, CURLcode c, const char *msg, struct xfer *x, int *retr
 	*retry = 0;
 	if (x->code != 0)
 		return zh_err_set(err, x->code, "%s: %s", q->url, x->why);
+	/* An https request through a proxy is a CONNECT tunnel: its answer is the proxy's. */
+	if (c != CURLE_OK && q->proxy != NULL && q->proxy[0] != '\0') {
+		long connect = 0;
+
+		(void)curl_easy_getinfo(h, CURLINFO_HTTP_CONNECTCODE, &connect);
+		if (connect == 407)
+			return zh_err_set(err, ZH_EPROXY,
+				"%s: the proxy wants a user name and password (407)%s", q->url,
+				q->proxy_sspi ? ", and the Windows logon was not accepted" : "");
+		if (connect >= 300)
+			return zh_err_set(err, ZH_EPROXY,
+				"%s: the proxy refused to connect to the server (HTTP %ld): %s",
+				q->url, connect, msg);
+	}
 	switch (c) {
 	case CURLE_OK:
 		break;
@@ -360,6 +374,10 @@ static int one_attempt(struct xfer *x, struct zh_err *err, int *retry)
 		curl_easy_setopt(h, CURLOPT_WRITEDATA, x) != CURLE_OK ||
 		curl_easy_setopt(h, CURLOPT_ERRORBUFFER, msg) != CURLE_OK ||
 		curl_easy_setopt(h, CURLOPT_PROXY, q->proxy != NULL ? q->proxy : "") != CURLE_OK ||
+		curl_easy_setopt(h, CURLOPT_PROXYAUTH,
+			q->proxy_sspi ? (long)(CURLAUTH_NEGOTIATE | CURLAUTH_NTLM)
+				      : (long)CURLAUTH_ANY) != CURLE_OK ||
+		(q->proxy_sspi && curl_easy_setopt(h, CURLOPT_PROXYUSERPWD, ":") != CURLE_OK) ||
 		(q->ca_pem != NULL ? curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &ca)
 				   : curl_easy_setopt(h, CURLOPT_SSL_OPTIONS,
 					     (long)CURLSSLOPT_NATIVE_CA)) != CURLE_OK) {

@@ -40,6 +40,7 @@ struct zh_fetch_req {
 	const void *ca_pem; /* the roots to trust (PEM); NULL: the system's (Windows Root) */
 	size_t ca_len;
 	const char *proxy; /* "http://host:port" (user:password@ allowed); NULL: no proxy */
+	int proxy_sspi; /* the PC's proxy: authenticate with the Windows logon (NTLM, Negotiate) */
 	long connect_timeout_ms; /* 0: 15 s */
 	long low_speed_secs; /* a transfer below 1 byte/s this long is stalled; 0: 30 s */
 	int retries;

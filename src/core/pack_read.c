@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "pack_read.h"
+#include "buf.h"
+#include "fileutil.h"
 #include "mem.h"
 #include "safepath.h"
 #include "../sys/fs.h"
@@ -98,9 +100,13 @@ static int read_entry(struct zh_ar *ar, const char *what, const char *name, size
 	return 0;
 }
 
-/* A bundle as the inner reader sees it: the outer entry, cut at the listed size. */
+/*
+ * A bundle as the inner reader sees it: the outer entry (or, for a mirror's pack, the bundle's
+ * own file), cut at the listed size.
+ */
 struct window {
 	struct zh_ar *outer;
+	struct zh_ar_file *file; /* instead of outer */
 	int64_t limit;
 	int64_t got;
 	struct zh_sha256 *h;
@@ -108,6 +114,12 @@ struct window {
 	int over; /* the entry went on past the listed size */
 	struct zh_err outer_err;
 };
+
+static int window_pull(struct window *w, const void **ret_buf, size_t *ret_len)
+{
+	return w->file != NULL ? zh_ar_file_source(w->file, ret_buf, ret_len, &w->outer_err)
+			       : zh_ar_read(w->outer, ret_buf, ret_len, &w->outer_err);
+}
 
 static int window_source(void *ctx, const void **ret_buf, size_t *ret_len, struct zh_err *err)
 {
@@ -119,7 +131,7 @@ static int window_source(void *ctx, const void **ret_buf, size_t *ret_len, struc
 	*ret_len = 0;
 	if (w->got >= w->limit)
 		return 0;
-	rc = zh_ar_read(w->outer, &p, &n, &w->outer_err);
+	rc = window_pull(w, &p, &n);
 	if (rc != 0) {
 		w->outer_failed = 1;
 		return zh_err_sys(err, rc, w->outer_err.sys, "%s", w->outer_err.msg);
@@ -155,7 +167,7 @@ static int window_finish(struct window *w, const char *what, const char *name,
 			break;
 	}
 	if (!w->over && w->got == w->limit) {
-		rc = zh_ar_read(w->outer, &p, &n, &w->outer_err);
+		rc = window_pull(w, &p, &n);
 		if (rc != 0) {
 			w->outer_failed = 1;
 			return zh_err_sys(err, rc, w->outer_err.sys, "%s", w->outer_err.msg);
@@ -209,12 +221,44 @@ static int write_whole(const char *dir, const char *name, const void *data, size
 	return rc;
 }
 
-/* index.json and its signature: parse, verify, decide freshness. */
+int zh_pack_verify_index(const char *what, const char *json, size_t jlen, const char *sig,
+	size_t siglen, const struct zh_pack_opts *o, struct zh_index **ret_index,
+	struct zh_sig_info *ret_sig, int *ret_expired, struct zh_err *err)
+{
+	struct zh_index *idx = NULL;
+	struct zh_err perr;
+	int rc;
+
+	/*
+	 * The creation time inside is the fallback signing time, so parse first; but if the text
+	 * does not parse, the signature decides what to report: tampering, or a publisher's bug.
+	 */
+	zh_err_init(&perr);
+	rc = zh_index_parse(json, jlen, &idx, &perr);
+	rc = zh_sign_verify(o->trust, json, jlen, sig, siglen, rc == 0 ? idx->created : 0, o->now,
+		ret_sig, err);
+	if (rc != 0) {
+		zh_err_wrap(err, "%s: signature of index.json", what);
+		*ret_index = idx;
+		return rc;
+	}
+	if (perr.code != 0) {
+		zh_err_wrap(&perr, "%s", what);
+		return zh_err_sys(err, perr.code, 0, "%s", perr.msg);
+	}
+	rc = zh_index_check_fresh(idx, o->store, o->now, o->index_flags, ret_expired, err);
+	if (rc != 0)
+		zh_err_wrap(err, "%s", what);
+	/* The index is handed over even when refused: a report names what it was. */
+	*ret_index = idx;
+	return rc;
+}
+
+/* index.json and its signature: read, then zh_pack_verify_index. */
 static int read_index(struct zh_ar *ar, const char *what, const struct zh_pack_opts *o,
 	struct zh_pack_report *rep, char **ret_json, size_t *ret_jlen, char **ret_sig,
 	size_t *ret_siglen, struct zh_err *err)
 {
-	struct zh_err perr;
 	int rc;
 
 	if ((rc = read_entry(ar, what, ZH_INDEX_JSON, ZH_MAX_INDEX_JSON, ret_json, ret_jlen,
@@ -222,25 +266,71 @@ static int read_index(struct zh_ar *ar, const char *what, const struct zh_pack_o
 		(rc = read_entry(ar, what, ZH_INDEX_SIG, ZH_MAX_SIG_BYTES, ret_sig, ret_siglen,
 			 err)) != 0)
 		return rc;
-	/*
-	 * The creation time inside is the fallback signing time, so parse first; but if the text
-	 * does not parse, the signature decides what to report: tampering, or a publisher's bug.
-	 */
-	zh_err_init(&perr);
-	rc = zh_index_parse(*ret_json, *ret_jlen, &rep->index, &perr);
-	rc = zh_sign_verify(o->trust, *ret_json, *ret_jlen, *ret_sig, *ret_siglen,
-		rc == 0 ? rep->index->created : 0, o->now, &rep->sig, err);
+	return zh_pack_verify_index(what, *ret_json, *ret_jlen, *ret_sig, *ret_siglen, o,
+		&rep->index, &rep->sig, &rep->expired, err);
+}
+
+/*
+ * The listed bundle b (quoted q in messages) through window w (its source set): verified,
+ * extracted into o->staging when there is one, its report slot it filled.
+ */
+static int read_listed(struct window *w, const struct zh_index_bundle *b, const char *what,
+	const char *q, const struct zh_pack_opts *o, struct zh_pack_report *rep,
+	struct zh_pack_item *it, int *ret_fatal, struct zh_err *err)
+{
+	struct zh_bundle_opts bo;
+	char bwhat[400];
+	char *staging = NULL;
+	int rc;
+
+	w->limit = b->size;
+	zh_err_init(&w->outer_err);
+	if ((rc = zh_sha256_new(&w->h, err)) != 0)
+		goto out;
+	if (o->staging != NULL && (staging = join(o->staging, b->id)) == NULL) {
+		rc = zh_err_set(err, ZH_ENOMEM, "%s: cannot extract '%s'", what, q);
+		goto out;
+	}
+	memset(&bo, 0, sizeof(bo));
+	bo.trust = o->trust;
+	bo.now = o->now;
+	bo.fallback_time = rep->index->created;
+	bo.staging = staging;
+	bo.flush = o->flush;
+	bo.expect_id = b->id;
+	bo.expect_version = b->version;
+	(void)snprintf(bwhat, sizeof(bwhat), "%s: bundle '%s'", what, q);
+	rc = zh_bundle_read(window_source, w, bwhat, &bo, &it->bundle, err);
+	if (w->outer_failed) {
+		*ret_fatal = 1;
+		goto out;
+	}
 	if (rc != 0) {
-		zh_err_wrap(err, "%s: signature of index.json", what);
-		return rc;
+		/* A bundle cut short at its listed size says more as "too long" than "damaged". */
+		if (w->over) {
+			zh_err_init(err);
+			rc = zh_err_set(err, ZH_ESIZE,
+				"%s: bundle '%s': longer than the %lld bytes the index lists "
+				"(reading stopped there)",
+				what, q, (long long)w->limit);
+			*ret_fatal = 1;
+		}
+		goto out;
 	}
-	if (perr.code != 0) {
-		zh_err_wrap(&perr, "%s", what);
-		return zh_err_sys(err, perr.code, 0, "%s", perr.msg);
+	rc = window_finish(w, what, q, b->sha256, err);
+	if (w->outer_failed || w->over)
+		*ret_fatal = 1;
+	if (rc != 0 && staging != NULL) {
+		struct zh_err rm;
+
+		zh_err_init(&rm);
+		(void)sys_fs_remove_tree(staging, &rm);
 	}
-	rc = zh_index_check_fresh(rep->index, o->store, o->now, o->index_flags, &rep->expired, err);
-	if (rc != 0)
-		zh_err_wrap(err, "%s", what);
+out:
+	set_item(it, rc, err != NULL ? err->msg : "");
+	zh_sha256_free(w->h);
+	w->h = NULL;
+	zh_free(staging);
 	return rc;
 }
 
@@ -251,10 +341,8 @@ static int read_bundle(struct zh_ar *ar, const struct zh_ar_entry *e, const char
 {
 	const struct zh_index_bundle *b;
 	struct zh_pack_item *it = NULL;
-	struct zh_bundle_opts bo;
 	struct window w;
-	char bwhat[400], q[200];
-	char *staging = NULL;
+	char q[200];
 	size_t i;
 	int rc;
 
@@ -295,54 +383,10 @@ static int read_bundle(struct zh_ar *ar, const struct zh_ar_entry *e, const char
 		goto out;
 	}
 	w.outer = ar;
-	w.limit = b->size;
-	zh_err_init(&w.outer_err);
-	if ((rc = zh_sha256_new(&w.h, err)) != 0)
-		goto out;
-	if (o->staging != NULL && (staging = join(o->staging, b->id)) == NULL) {
-		rc = zh_err_set(err, ZH_ENOMEM, "%s: cannot extract '%s'", what, q);
-		goto out;
-	}
-	memset(&bo, 0, sizeof(bo));
-	bo.trust = o->trust;
-	bo.now = o->now;
-	bo.fallback_time = rep->index->created;
-	bo.staging = staging;
-	bo.flush = o->flush;
-	bo.expect_id = b->id;
-	bo.expect_version = b->version;
-	(void)snprintf(bwhat, sizeof(bwhat), "%s: bundle '%s'", what, q);
-	rc = zh_bundle_read(window_source, &w, bwhat, &bo, &it->bundle, err);
-	if (w.outer_failed) {
-		*ret_fatal = 1;
-		goto out;
-	}
-	if (rc != 0) {
-		/* A bundle cut short at its listed size says more as "too long" than "damaged". */
-		if (w.over) {
-			zh_err_init(err);
-			rc = zh_err_set(err, ZH_ESIZE,
-				"%s: bundle '%s': longer than the %lld bytes the index lists "
-				"(reading stopped there)",
-				what, q, (long long)w.limit);
-			*ret_fatal = 1;
-		}
-		goto out;
-	}
-	rc = window_finish(&w, what, q, b->sha256, err);
-	if (w.outer_failed || w.over)
-		*ret_fatal = 1;
-	if (rc != 0 && staging != NULL) {
-		struct zh_err rm;
-
-		zh_err_init(&rm);
-		(void)sys_fs_remove_tree(staging, &rm);
-	}
+	return read_listed(&w, b, what, q, o, rep, it, ret_fatal, err);
 out:
 	if (it != NULL)
 		set_item(it, rc, err != NULL ? err->msg : "");
-	zh_sha256_free(w.h);
-	zh_free(staging);
 	return rc;
 unlisted:
 	it = add_item(rep, e->name, NULL, err);
@@ -412,7 +456,8 @@ int zh_pack_read(zh_ar_source_fn src, void *ctx, const char *what, const struct 
 		}
 	}
 	for (i = 0; i < rep->nitems; i++)
-		if (rep->items[i].listed != NULL && rep->items[i].status == ZH_ITEM_UNCHECKED) {
+		if (rep->items[i].listed != NULL && rep->items[i].status == ZH_ITEM_UNCHECKED &&
+			!o->partial) {
 			set_item(&rep->items[i], ZH_EMISSING, "");
 			(void)snprintf(rep->items[i].msg, sizeof(rep->items[i].msg),
 				"%s: bundle '%s': listed in index.json but not in the pack", what,
@@ -457,6 +502,106 @@ int zh_pack_read_file(const char *path, const struct zh_pack_opts *o, struct zh_
 			err != NULL ? err->msg : "");
 	}
 	zh_ar_file_close(f);
+	return rc;
+}
+
+/* The whole small file dir/name, as read_entry reads it from a pack. */
+static int read_small(const char *dir, const char *name, size_t max, struct zh_buf *out,
+	struct zh_err *err)
+{
+	char *path = join(dir, name);
+	int rc;
+
+	if (path == NULL)
+		return zh_err_set(err, ZH_ENOMEM, "cannot read '%s'", name);
+	zh_buf_init(out, max);
+	rc = zh_file_read_all(path, max, out, err);
+	zh_free(path);
+	return rc;
+}
+
+/* One bundle of a mirror's pack: its own file, through the same window as a pack's entry. */
+static int read_dir_bundle(const char *dir, const char *path, const char *what,
+	const struct zh_pack_opts *o, struct zh_pack_report *rep, struct zh_err *err)
+{
+	const struct zh_index_bundle *b = zh_index_find(rep->index, path);
+	struct zh_pack_item *it = NULL;
+	struct zh_ar_file *f = NULL;
+	struct window w;
+	char q[200], *file;
+	int rc, fatal = 0;
+	size_t i;
+
+	zh_safepath_quote(path, strlen(path), q, sizeof(q));
+	if (b == NULL)
+		return zh_err_set(err, ZH_EUNLISTED, "%s: '%s': not listed in index.json", what, q);
+	for (i = 0; i < rep->nitems; i++)
+		if (rep->items[i].listed == b)
+			it = &rep->items[i];
+	if (it == NULL)
+		return zh_err_set(err, ZH_EINVAL, "%s: no report slot for '%s'", what, q);
+	if ((file = join(dir, path)) == NULL)
+		return zh_err_set(err, ZH_ENOMEM, "%s: cannot read '%s'", what, q);
+	rc = zh_ar_file_open(file, &f, err);
+	zh_free(file);
+	if (rc != 0) {
+		set_item(it, rc, err != NULL ? err->msg : "");
+		return rc;
+	}
+	memset(&w, 0, sizeof(w));
+	w.file = f;
+	rc = read_listed(&w, b, what, q, o, rep, it, &fatal, err);
+	zh_ar_file_close(f);
+	return rc;
+}
+
+int zh_pack_read_dir(const char *dir, const char *what, const char *const *paths, size_t npaths,
+	const struct zh_pack_opts *o, struct zh_pack_report *rep, struct zh_err *err)
+{
+	struct zh_buf json, sig;
+	struct zh_err rm;
+	size_t i;
+	int rc, staged = 0;
+
+	memset(rep, 0, sizeof(*rep));
+	rep->index_status = ZH_ITEM_UNCHECKED;
+	zh_buf_init(&json, ZH_MAX_INDEX_JSON);
+	zh_buf_init(&sig, ZH_MAX_SIG_BYTES);
+	if ((rc = read_small(dir, ZH_INDEX_JSON, ZH_MAX_INDEX_JSON, &json, err)) != 0 ||
+		(rc = read_small(dir, ZH_INDEX_SIG, ZH_MAX_SIG_BYTES, &sig, err)) != 0 ||
+		(rc = zh_pack_verify_index(what, json.data, json.len, sig.data, sig.len, o,
+			 &rep->index, &rep->sig, &rep->expired, err)) != 0) {
+		rep->index_status = rc;
+		(void)snprintf(rep->index_msg, sizeof(rep->index_msg), "%s",
+			err != NULL ? err->msg : "");
+		goto out;
+	}
+	rep->index_status = ZH_ITEM_OK;
+	for (i = 0; i < rep->index->nbundles; i++)
+		if (add_item(rep, rep->index->bundles[i].path, &rep->index->bundles[i], err) ==
+			NULL) {
+			rc = ZH_ENOMEM;
+			goto out;
+		}
+	if (o->staging != NULL) {
+		if ((rc = sys_fs_mkdir(o->staging, err)) != 0)
+			goto out;
+		staged = 1;
+		if ((rc = write_whole(o->staging, ZH_INDEX_JSON, json.data, json.len, err)) != 0 ||
+			(rc = write_whole(o->staging, ZH_INDEX_SIG, sig.data, sig.len, err)) != 0)
+			goto out;
+	}
+	for (i = 0; i < npaths && rc == 0; i++)
+		rc = read_dir_bundle(dir, paths[i], what, o, rep, err);
+out:
+	if (rc != 0 && staged) {
+		zh_err_init(&rm);
+		if (sys_fs_remove_tree(o->staging, &rm) != 0)
+			zh_err_wrap(err, "(staging '%s' could not be removed: %s)", o->staging,
+				rm.msg);
+	}
+	zh_buf_release(&json);
+	zh_buf_release(&sig);
 	return rc;
 }
 

@@ -35,6 +35,8 @@ struct zh_pack_opts {
 	const char *staging; /* directory to create and extract into; NULL: verify only */
 	int flush; /* flush every staged file (bundle.h) */
 	int keep_going; /* verify only: check every bundle even after a refusal */
+	int partial; /* a mirror's pack holds only the bundles a run needs: listed ones may be
+			absent (they stay ZH_ITEM_UNCHECKED) */
 };
 
 enum zh_item_status {
@@ -68,9 +70,29 @@ struct zh_pack_report {
 int zh_pack_read(zh_ar_source_fn src, void *ctx, const char *what, const struct zh_pack_opts *o,
 	struct zh_pack_report *rep, struct zh_err *err);
 
+/*
+ * The index check on its own (a mirror's index.json and signature, fetched before any bundle):
+ * parse, verify the signature against o->trust at o->now, decide freshness against o->store
+ * with o->index_flags. *ret_index (free with zh_index_free) is set whenever the text parsed,
+ * also when the index is refused (a report names what it was): use it only after a 0 return.
+ * what names the source in messages.
+ */
+int zh_pack_verify_index(const char *what, const char *json, size_t jlen, const char *sig,
+	size_t siglen, const struct zh_pack_opts *o, struct zh_index **ret_index,
+	struct zh_sig_info *ret_sig, int *ret_expired, struct zh_err *err);
+
 /* zh_pack_read of the file at path. */
 int zh_pack_read_file(const char *path, const struct zh_pack_opts *o, struct zh_pack_report *rep,
 	struct zh_err *err);
+
+/*
+ * A mirror's pack as fetched into dir (mirror.h): dir/index.json and dir/index.json.sig, and
+ * the listed bundles named in paths (npaths of them), each in its own file dir/<path>. Read and
+ * verified exactly as zh_pack_read reads a pack (o->partial: bundles not named stay
+ * unchecked), the index verified again, since the cache could have changed since the fetch.
+ */
+int zh_pack_read_dir(const char *dir, const char *what, const char *const *paths, size_t npaths,
+	const struct zh_pack_opts *o, struct zh_pack_report *rep, struct zh_err *err);
 
 void zh_pack_report_release(struct zh_pack_report *rep);
 

@@ -13,6 +13,7 @@
 #include "db.h"
 #include "certpem.h"
 #include "mem.h"
+#include "mirror.h"
 #include "text.h"
 #include "utc.h"
 #include "banned.h"
@@ -215,6 +216,23 @@ static int add_svcs(cJSON *root, const struct zh_check_report *rep)
 			return 0;
 	}
 	return 1;
+}
+
+/* The mirror check's facts (online mode), when a mirror was tried. */
+static int add_mirror(cJSON *root, const struct zh_check_report *rep)
+{
+	const struct zh_mirror_state *m = &rep->mirror;
+	cJSON *o;
+
+	if (rep->have_mirror != 1 || m->url == NULL)
+		return 1;
+	o = cJSON_AddObjectToObject(root, "mirror");
+	return o != NULL && add_str(o, "url", m->url) && add_str(o, "proxy", m->proxy) &&
+		cJSON_AddBoolToObject(o, "reachable", m->code == 0) &&
+		add_str(o, "error", m->code != 0 ? zh_err_name(m->code) : NULL) &&
+		add_str(o, "why", m->why) &&
+		cJSON_AddNumberToObject(o, "http_status", (double)m->http_status) &&
+		cJSON_AddNumberToObject(o, "serial", (double)m->serial);
 }
 
 static int add_time(cJSON *o, const char *name, int64_t t)
@@ -434,7 +452,8 @@ int zh_report_check_json(const struct zh_check_report *rep, const char *lang,
 		!cJSON_AddBoolToObject(root, "ok", !zh_check_problems(rep)) ||
 		!add_checks(root, rep, lang) || !add_legacy(root, rep) || !add_inet(root, rep) ||
 		!add_certs(root, rep) || !add_comps(root, rep) || !add_av(root, rep) ||
-		!add_svcs(root, rep) || !add_ukey(root, rep) || !add_policy(root, rep)) {
+		!add_svcs(root, rep) || !add_mirror(root, rep) || !add_ukey(root, rep) ||
+		!add_policy(root, rep)) {
 		rc = zh_err_set(err, ZH_ENOMEM, "cannot build JSON report");
 		goto out;
 	}
@@ -478,6 +497,40 @@ out:
 	return rc;
 }
 
+/* "download" (online mode) and "error" (the source failed), when there is something to say. */
+static int add_source(cJSON *root, const struct zh_source_report *src)
+{
+	const struct zh_mirror_result *m = src->mirror;
+	cJSON *o, *arr, *b;
+	size_t i;
+
+	if (src->error != 0) {
+		if ((o = cJSON_AddObjectToObject(root, "error")) == NULL ||
+			!add_str(o, "code", zh_err_name(src->error)) ||
+			!add_str(o, "message", src->error_msg != NULL ? src->error_msg : ""))
+			return -1;
+	}
+	if (m == NULL || m->url == NULL)
+		return 0;
+	if ((o = cJSON_AddObjectToObject(root, "download")) == NULL || !add_str(o, "url", m->url) ||
+		!add_str(o, "proxy", src->proxy) ||
+		!add_str(o, "index", m->index_not_modified ? "not modified" : "fetched") ||
+		(arr = cJSON_AddArrayToObject(o, "bundles")) == NULL)
+		return -1;
+	for (i = 0; i < m->nitems; i++) {
+		const struct zh_mirror_item *it = &m->items[i];
+
+		b = cJSON_CreateObject();
+		if (b == NULL || !cJSON_AddItemToArray(arr, b) || !add_str(b, "path", it->path) ||
+			!cJSON_AddNumberToObject(b, "size", (double)it->size) ||
+			!cJSON_AddNumberToObject(b, "fetched", (double)it->fetched) ||
+			!cJSON_AddNumberToObject(b, "resumed_from", (double)it->resumed_from) ||
+			!cJSON_AddNumberToObject(b, "attempts", it->attempts))
+			return -1;
+	}
+	return 0;
+}
+
 int zh_report_install_json(const struct zh_install_result *res, char **ret, struct zh_err *err)
 {
 	cJSON *root = cJSON_CreateObject(), *items, *o;
@@ -494,6 +547,7 @@ int zh_report_install_json(const struct zh_install_result *res, char **ret, stru
 		!cJSON_AddBoolToObject(root, "index_expired", res->index_expired) ||
 		!cJSON_AddNumberToObject(root, "fault_points", (double)res->fault_points) ||
 		!cJSON_AddNumberToObject(root, "change_points", (double)res->change_points) ||
+		add_source(root, &res->source) != 0 ||
 		(items = cJSON_AddArrayToObject(root, "components")) == NULL)
 		goto nomem;
 	for (i = 0; i < res->nitems; i++) {
@@ -532,6 +586,7 @@ int zh_report_repair_json(const struct zh_repair_result *res, const char *lang, 
 		!cJSON_AddNumberToObject(root, "exit_code", res->exit_code) ||
 		!cJSON_AddNumberToObject(root, "fault_points", (double)res->fault_points) ||
 		!cJSON_AddNumberToObject(root, "change_points", (double)res->change_points) ||
+		add_source(root, &res->source) != 0 ||
 		(steps = texts_array(root, "steps")) == NULL ||
 		(left = texts_array(root, "cannot_fix")) == NULL)
 		goto nomem;

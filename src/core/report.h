@@ -28,6 +28,15 @@ int zh_report_version_json(const char *zhushou_version, const char *deps_pins,
 	const struct zh_lib_version *libs, size_t nlibs, char **ret, struct zh_err *err);
 
 /* What a repair did, for `zhushou repair --json`. */
+/* Where a run's components came from, for --json (all zero: an offline pack, used). */
+struct zh_mirror_result;
+struct zh_source_report {
+	const struct zh_mirror_result *mirror; /* online mode: what the run fetched */
+	const char *proxy; /* online mode: how the mirror was reached */
+	int error; /* why the source could not be used (a ZH_E* code), 0: it could */
+	const char *error_msg;
+};
+
 struct zh_repair_result {
 	const struct zh_plan *plan;
 	int64_t txn; /* the transaction, 0 if none ran */
@@ -37,6 +46,7 @@ struct zh_repair_result {
 	int exit_code;
 	long fault_points; /* fault points passed (test sweeps) */
 	long change_points; /* of them, change points (sys/fault.h) */
+	struct zh_source_report source;
 };
 
 int zh_report_repair_json(const struct zh_repair_result *res, const char *lang, char **ret,
@@ -60,6 +70,7 @@ struct zh_install_result {
 	uint64_t index_serial; /* install: the pack index accepted, else 0 */
 	int index_expired;
 	long fault_points, change_points;
+	struct zh_source_report source;
 };
 
 int zh_report_install_json(const struct zh_install_result *res, char **ret, struct zh_err *err);

@@ -125,6 +125,7 @@ static void check_thread(void *arg)
 	struct gui_check *c = calloc(1, sizeof(*c));
 	struct zh_catalog *cat = NULL;
 	struct zh_check_report rep;
+	struct zh_check_opts mirror_opts = {1, NULL, NULL, 0, 0};
 	struct zh_session s;
 	struct zh_err err;
 	int opened = 0;
@@ -154,7 +155,8 @@ static void check_thread(void *arg)
 			&err);
 		goto out;
 	}
-	if (zh_check_run_db(cat, s.db, &rep, &err) != 0) {
+	/* The mirror of Group Policy's Source, when IT set one, is tried like `check` does. */
+	if (zh_check_run_opts(cat, s.db, &mirror_opts, &rep, &err) != 0) {
 		c->error = core_error(cli,
 			ZH_T(cli, "检测未能完成；请重试，如仍失败请把支持报告发给客服。",
 				"the check did not finish; try again, and if it fails again send a "

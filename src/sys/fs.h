@@ -73,6 +73,13 @@ int sys_file_create(const char *path, struct sys_file **ret_file, struct zh_err 
 int sys_file_create_scratch(const char *path, struct sys_file **ret_file, struct zh_err *err);
 
 /*
+ * Open an existing file of zhushou's scratch area (a download cache's partial file) for
+ * reading and writing, at its start: read it through to hash what is held, then write on at
+ * its end. Like sys_file_create_scratch a fault point, not a change point.
+ */
+int sys_file_open_scratch(const char *path, struct sys_file **ret_file, struct zh_err *err);
+
+/*
  * Read up to n bytes at the current position into buf; *ret_got is 0 at end of file only.
  * Short reads happen (the caller loops).
  */

@@ -432,5 +432,132 @@ static void t_keep_going(void)
 	free_zip(&a);
 }
 
+/* Lay out entries as a mirror's files under dir (the bundles folder made first). */
+static int write_mirror(const char *dir, const struct tzip_ent *e, size_t n)
+{
+	struct sys_file *f = NULL;
+	struct zh_err err;
+	char path[256];
+	size_t i;
+	int rc = 0;
+
+	zh_err_init(&err);
+	(void)sys_fs_remove_tree(dir, &err);
+	zh_err_init(&err);
+	(void)snprintf(path, sizeof(path), "%s/bundles", dir);
+	if (sys_fs_mkdirs(path, &err) != 0)
+		return -1;
+	for (i = 0; i < n && rc == 0; i++) {
+		(void)snprintf(path, sizeof(path), "%s/%s", dir, e[i].name);
+		rc = sys_file_create(path, &f, &err);
+		if (rc == 0)
+			rc = sys_file_write(f, e[i].data, e[i].len, &err);
+		if (f != NULL && sys_file_close(f, &err) != 0)
+			rc = -1;
+		f = NULL;
+	}
+	return rc;
+}
+
+/* Read the mirror folder dir for the bundle paths given; expect want and no staging left. */
+static int read_mirror(const char *dir, const char *const *paths, size_t n, int want,
+	struct zh_pack_report *rep, const char *label)
+{
+	struct zh_pack_opts o;
+	struct zh_err err;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	o.trust = trust;
+	o.now = now();
+	o.index_flags = ZH_INDEX_ONLINE;
+	o.staging = "mstage";
+	o.partial = 1;
+	zh_err_init(&err);
+	rc = zh_pack_read_dir(dir, "mirror", paths, n, &o, rep, &err);
+	if (rc != want) {
+		fprintf(stderr, "%s: got %s '%s', want %s\n", label, zh_err_name(rc), err.msg,
+			zh_err_name(want));
+		zh_test_failed = 1;
+	}
+	if (want != 0 && kind_of("mstage") != SYS_FS_NONE) {
+		fprintf(stderr, "%s: staging left behind\n", label);
+		zh_test_failed = 1;
+	}
+	return rc;
+}
+
+/*
+ * A mirror's pack as online mode reads it from the download cache (zh_pack_read_dir): only the
+ * bundles asked for are read and extracted, the others stay unchecked; a bundle file that is
+ * not the listed one (a byte changed, longer, shorter), one that is not there, a path the index
+ * does not list and a changed index are refused, and the staging folder goes with them.
+ */
+static void t_mirror_dir(void)
+{
+	struct ents a;
+	struct tzip_ent e[4];
+	struct zh_pack_report rep;
+	struct zh_err err;
+	const char *demo[1], *unlisted[1] = {"bundles/other-1.zip"};
+	char *copy;
+
+	if (!setup() || make_recipes("mirror\n") != 0)
+		return;
+	T_EQ_INT(build("m.zip", 3, &pki.pub, now(), now() + 86400), 0);
+	T_EQ_INT(read_zip("m.zip", &a), 0);
+	if (a.n != 4)
+		return;
+	demo[0] = a.names[2];
+	T_CHECK(strncmp(demo[0], "bundles/demo-", 13) == 0);
+	T_EQ_INT(write_mirror("mir", a.e, 4), 0);
+	if (read_mirror("mir", demo, 1, 0, &rep, "one bundle of two") == 0) {
+		T_CHECK(rep.nitems == 2 && rep.items[0].status == ZH_ITEM_OK &&
+			rep.items[1].status == ZH_ITEM_UNCHECKED);
+		T_EQ_INT(kind_of("mstage/demo/payload/readme.txt"), SYS_FS_FILE);
+		T_EQ_INT(kind_of("mstage/tool"), SYS_FS_NONE);
+	}
+	zh_pack_report_release(&rep);
+	zh_err_init(&err);
+	(void)sys_fs_remove_tree("mstage", &err);
+
+	memcpy(e, a.e, sizeof(e));
+	copy = malloc(a.e[2].len + 1);
+	memcpy(copy, a.e[2].data, a.e[2].len);
+	copy[a.e[2].len - 30] ^= 1; /* past what the bundle reader looks at */
+	e[2].data = copy;
+	T_EQ_INT(write_mirror("mir", e, 4), 0);
+	(void)read_mirror("mir", demo, 1, ZH_EHASH, &rep, "a byte changed");
+	zh_pack_report_release(&rep);
+	e[2].len = a.e[2].len - 1;
+	memcpy(copy, a.e[2].data, a.e[2].len);
+	T_EQ_INT(write_mirror("mir", e, 4), 0);
+	(void)read_mirror("mir", demo, 1, ZH_ESIZE, &rep, "one byte short");
+	zh_pack_report_release(&rep);
+	copy[a.e[2].len] = 'x';
+	e[2].len = a.e[2].len + 1;
+	T_EQ_INT(write_mirror("mir", e, 4), 0);
+	(void)read_mirror("mir", demo, 1, ZH_ESIZE, &rep, "one byte long");
+	zh_pack_report_release(&rep);
+	T_EQ_INT(write_mirror("mir", a.e, 2), 0);
+	(void)read_mirror("mir", demo, 1, ZH_ENOENT, &rep, "the bundle file missing");
+	zh_pack_report_release(&rep);
+	T_EQ_INT(write_mirror("mir", a.e, 4), 0);
+	(void)read_mirror("mir", unlisted, 1, ZH_EUNLISTED, &rep, "a path the index does not list");
+	zh_pack_report_release(&rep);
+	e[2] = a.e[2];
+	copy = realloc(copy, a.e[0].len);
+	memcpy(copy, a.e[0].data, a.e[0].len);
+	copy[10] ^= 0x20;
+	e[0].data = copy;
+	T_EQ_INT(write_mirror("mir", e, 4), 0);
+	T_CHECK(read_mirror("mir", demo, 1, ZH_ESIG, &rep, "the index changed") != 0);
+	zh_pack_report_release(&rep);
+	free(copy);
+	free_zip(&a);
+	zh_err_init(&err);
+	(void)sys_fs_remove_tree("mir", &err);
+}
+
 ZH_TESTS(ZH_TEST_ENTRY(t_roundtrip), ZH_TEST_ENTRY(t_mix_and_match), ZH_TEST_ENTRY(t_signers),
-	ZH_TEST_ENTRY(t_replay), ZH_TEST_ENTRY(t_keep_going))
+	ZH_TEST_ENTRY(t_replay), ZH_TEST_ENTRY(t_keep_going), ZH_TEST_ENTRY(t_mirror_dir))

@@ -59,17 +59,20 @@ cmp -s "$ZH_SOURCE_ROOT/packages/demo-hello/files/readme.txt" "$PF/demo-hello/re
 	ok "its file is in place, from the policy's pack" || fail "demo-hello not installed"
 expect_eq "remove it again" "$(zhushou_code remove demo-hello --lang en)" 0
 
-# --- AllowOnline: a mirror is refused by the policy (and is not read by this version anyway) ----
-url='https://mirror.example.com/changjiang/pack.zip'
-zhushou install demo-hello --source "$url" --lang en >/dev/null 2>"$zh_t_dir/e1" || true
-expect_eq "a mirror without the policy: refused" \
-	"$(zhushou_code install demo-hello --source "$url" --lang en)" 1603
-grep -q "offline packs only" "$zh_t_dir/e1" && ok "it says this version reads offline packs" ||
-	fail "stderr: $(cat "$zh_t_dir/e1")"
+# --- AllowOnline: without the policy a mirror is tried (nothing listens here: named as such); ----
+# with AllowOnline = 0 it is refused before any request
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+url="https://127.0.0.1:$port/changjiang/"
+zhushou install demo-hello --source "$url" --lang en --json >"$zh_t_dir/j1" 2>/dev/null || true
+expect_eq "a mirror without the policy: tried, and nothing answers" \
+	"$(json "$zh_t_dir/j1" 'd["error"]["code"]')" ZH_ECONNECT
+expect_eq "... exit code" "$(json "$zh_t_dir/j1" 'd["exit_code"]')" 1603
 pol AllowOnline REG_DWORD 0
 zhushou install demo-hello --source "$url" --lang en >/dev/null 2>"$zh_t_dir/e2" || true
 expect_eq "a mirror with AllowOnline = 0: refused" \
 	"$(zhushou_code install demo-hello --source "$url" --lang en)" 1603
+zhushou install demo-hello --source "$url" --lang en --json >"$zh_t_dir/j2" 2>/dev/null || true
+expect_eq "... by the policy" "$(json "$zh_t_dir/j2" 'd["error"]["code"]')" ZH_EPOLICY
 grep -q "turned off by Group Policy" "$zh_t_dir/e2" && grep -q "AllowOnline = 0" "$zh_t_dir/e2" &&
 	ok "it names the policy" || fail "stderr: $(cat "$zh_t_dir/e2")"
 pol Source REG_SZ "$url"

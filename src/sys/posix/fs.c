@@ -198,6 +198,21 @@ int sys_file_create_scratch(const char *path, struct sys_file **ret_file, struct
 	return rc;
 }
 
+int sys_file_open_scratch(const char *path, struct sys_file **ret_file, struct zh_err *err)
+{
+	int fd, rc = ZH_FAULT_CHECK("sys_file_open_scratch", err);
+
+	if (rc != 0)
+		return rc;
+	fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return posix_err(err, errno, "cannot open", path);
+	rc = file_new(fd, path, ret_file, err);
+	if (rc == 0)
+		(*ret_file)->scratch = 1;
+	return rc;
+}
+
 int sys_file_read(struct sys_file *f, void *buf, size_t n, size_t *ret_got, struct zh_err *err)
 {
 	ssize_t got;

@@ -255,6 +255,19 @@ int sys_file_create_scratch(const char *path, struct sys_file **ret_file, struct
 	return rc;
 }
 
+int sys_file_open_scratch(const char *path, struct sys_file **ret_file, struct zh_err *err)
+{
+	int rc = ZH_FAULT_CHECK("sys_file_open_scratch", err);
+
+	if (rc != 0)
+		return rc;
+	rc = file_open(path, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ, OPEN_EXISTING, ret_file,
+		err);
+	if (rc == 0)
+		(*ret_file)->scratch = 1;
+	return rc;
+}
+
 int sys_file_read(struct sys_file *f, void *buf, size_t n, size_t *ret_got, struct zh_err *err)
 {
 	DWORD got = 0, want = n > 0x40000000 ? 0x40000000 : (DWORD)n;
