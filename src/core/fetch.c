@@ -337,6 +337,7 @@ static int one_attempt(struct xfer *x, struct zh_err *err, int *retry)
 	struct curl_blob ca = {(void *)q->ca_pem, q->ca_len, CURL_BLOB_COPY};
 	struct curl_slist *hdrs = NULL;
 	char msg[CURL_ERROR_SIZE], range[48], inm[160];
+	curl_off_t spent = 0;
 	CURL *h;
 	CURLcode c;
 	int rc;
@@ -372,6 +373,7 @@ static int one_attempt(struct xfer *x, struct zh_err *err, int *retry)
 		curl_easy_setopt(h, CURLOPT_HEADERDATA, x) != CURLE_OK ||
 		curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body_first) != CURLE_OK ||
 		curl_easy_setopt(h, CURLOPT_WRITEDATA, x) != CURLE_OK ||
+		curl_easy_setopt(h, CURLOPT_BUFFERSIZE, 256L * 1024) != CURLE_OK ||
 		curl_easy_setopt(h, CURLOPT_ERRORBUFFER, msg) != CURLE_OK ||
 		curl_easy_setopt(h, CURLOPT_PROXY, q->proxy != NULL ? q->proxy : "") != CURLE_OK ||
 		curl_easy_setopt(h, CURLOPT_PROXYAUTH,
@@ -385,6 +387,8 @@ static int one_attempt(struct xfer *x, struct zh_err *err, int *retry)
 		goto out;
 	}
 	c = curl_easy_perform(h);
+	if (curl_easy_getinfo(h, CURLINFO_TOTAL_TIME_T, &spent) == CURLE_OK)
+		x->res->micros += (int64_t)spent;
 	if (!x->checked)
 		(void)curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &x->res->status);
 	rc = judge(h, c, msg[0] != '\0' ? msg : curl_easy_strerror(c), x, retry, err);

@@ -58,6 +58,7 @@ struct zh_fetch_res {
 	int64_t fetched; /* body bytes received over all attempts */
 	int64_t have; /* bytes the caller holds now (offset + what this call added) */
 	int attempts;
+	int64_t micros; /* time spent in the transfers, as libcurl measured them */
 	char etag[128]; /* the answer's ETag, or "" */
 };
 

@@ -419,6 +419,7 @@ static int get_bundle(const struct zh_mirror_opts *o, const char *base, const ch
 		rc = zh_fetch_get(&q, &res, err);
 		it->fetched = res.fetched;
 		it->attempts = res.attempts;
+		it->micros = res.micros;
 		have = res.have;
 		if (rc != 0)
 			goto out; /* the partial file stays for the next run */

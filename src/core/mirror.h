@@ -49,6 +49,7 @@ struct zh_mirror_item {
 	int64_t fetched; /* bytes received in this run */
 	int64_t resumed_from; /* bytes a partial file already held */
 	int attempts; /* requests made (0: complete in the cache already) */
+	int64_t micros; /* time in the transfers (libcurl's measure: the bench compares it) */
 };
 
 struct zh_mirror_result {

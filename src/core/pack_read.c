@@ -396,13 +396,56 @@ unlisted:
 	return rc;
 }
 
+/*
+ * After the index check (rc): record its outcome in the report, list the index's bundles and,
+ * with a staging folder, create it holding index.json and its signature (*ret_staged then 1).
+ */
+static int begin_read(struct zh_pack_report *rep, int rc, const struct zh_pack_opts *o,
+	const char *json, size_t jlen, const char *sig, size_t siglen, int *ret_staged,
+	struct zh_err *err)
+{
+	size_t i;
+
+	if (rc != 0) {
+		rep->index_status = rc;
+		(void)snprintf(rep->index_msg, sizeof(rep->index_msg), "%s",
+			err != NULL ? err->msg : "");
+		return rc;
+	}
+	rep->index_status = ZH_ITEM_OK;
+	for (i = 0; i < rep->index->nbundles; i++)
+		if (add_item(rep, rep->index->bundles[i].path, &rep->index->bundles[i], err) ==
+			NULL)
+			return ZH_ENOMEM;
+	if (o->staging == NULL)
+		return 0;
+	if ((rc = sys_fs_mkdir(o->staging, err)) != 0)
+		return rc;
+	*ret_staged = 1;
+	if ((rc = write_whole(o->staging, ZH_INDEX_JSON, json, jlen, err)) == 0)
+		rc = write_whole(o->staging, ZH_INDEX_SIG, sig, siglen, err);
+	return rc;
+}
+
+/* A read that failed takes its staging folder with it. */
+static void end_read(const struct zh_pack_opts *o, int rc, int staged, struct zh_err *err)
+{
+	struct zh_err rm;
+
+	if (rc == 0 || !staged)
+		return;
+	zh_err_init(&rm);
+	if (sys_fs_remove_tree(o->staging, &rm) != 0)
+		zh_err_wrap(err, "(staging '%s' could not be removed: %s)", o->staging, rm.msg);
+}
+
 int zh_pack_read(zh_ar_source_fn src, void *ctx, const char *what, const struct zh_pack_opts *o,
 	struct zh_pack_report *rep, struct zh_err *err)
 {
 	struct zh_strset *seen = NULL;
 	struct zh_ar *ar = NULL;
 	struct zh_ar_entry e;
-	struct zh_err one, rm;
+	struct zh_err one;
 	char *json = NULL, *sig = NULL;
 	size_t jlen = 0, siglen = 0, i;
 	int rc, first = 0, fatal = 0, staged = 0;
@@ -412,29 +455,9 @@ int zh_pack_read(zh_ar_source_fn src, void *ctx, const char *what, const struct 
 	rc = zh_ar_open(src, ctx, what, &ar, err);
 	if (rc == 0)
 		rc = read_index(ar, what, o, rep, &json, &jlen, &sig, &siglen, err);
-	if (rc != 0) {
-		rep->index_status = rc;
-		(void)snprintf(rep->index_msg, sizeof(rep->index_msg), "%s",
-			err != NULL ? err->msg : "");
+	if ((rc = begin_read(rep, rc, o, json, jlen, sig, siglen, &staged, err)) != 0 ||
+		(rc = zh_strset_new(&seen, err)) != 0)
 		goto out;
-	}
-	rep->index_status = ZH_ITEM_OK;
-	for (i = 0; i < rep->index->nbundles; i++)
-		if (add_item(rep, rep->index->bundles[i].path, &rep->index->bundles[i], err) ==
-			NULL) {
-			rc = ZH_ENOMEM;
-			goto out;
-		}
-	if ((rc = zh_strset_new(&seen, err)) != 0)
-		goto out;
-	if (o->staging != NULL) {
-		if ((rc = sys_fs_mkdir(o->staging, err)) != 0)
-			goto out;
-		staged = 1;
-		if ((rc = write_whole(o->staging, ZH_INDEX_JSON, json, jlen, err)) != 0 ||
-			(rc = write_whole(o->staging, ZH_INDEX_SIG, sig, siglen, err)) != 0)
-			goto out;
-	}
 	for (;;) {
 		zh_err_init(&one);
 		rc = zh_ar_next(ar, &e, &one);
@@ -470,12 +493,7 @@ int zh_pack_read(zh_ar_source_fn src, void *ctx, const char *what, const struct 
 out:
 	if (first != 0)
 		rc = first;
-	if (rc != 0 && staged) {
-		zh_err_init(&rm);
-		if (sys_fs_remove_tree(o->staging, &rm) != 0)
-			zh_err_wrap(err, "(staging '%s' could not be removed: %s)", o->staging,
-				rm.msg);
-	}
+	end_read(o, rc, staged, err);
 	zh_strset_free(seen);
 	zh_ar_close(ar);
 	zh_free(json);
@@ -559,7 +577,6 @@ int zh_pack_read_dir(const char *dir, const char *what, const char *const *paths
 	const struct zh_pack_opts *o, struct zh_pack_report *rep, struct zh_err *err)
 {
 	struct zh_buf json, sig;
-	struct zh_err rm;
 	size_t i;
 	int rc, staged = 0;
 
@@ -567,39 +584,14 @@ int zh_pack_read_dir(const char *dir, const char *what, const char *const *paths
 	rep->index_status = ZH_ITEM_UNCHECKED;
 	zh_buf_init(&json, ZH_MAX_INDEX_JSON);
 	zh_buf_init(&sig, ZH_MAX_SIG_BYTES);
-	if ((rc = read_small(dir, ZH_INDEX_JSON, ZH_MAX_INDEX_JSON, &json, err)) != 0 ||
-		(rc = read_small(dir, ZH_INDEX_SIG, ZH_MAX_SIG_BYTES, &sig, err)) != 0 ||
-		(rc = zh_pack_verify_index(what, json.data, json.len, sig.data, sig.len, o,
-			 &rep->index, &rep->sig, &rep->expired, err)) != 0) {
-		rep->index_status = rc;
-		(void)snprintf(rep->index_msg, sizeof(rep->index_msg), "%s",
-			err != NULL ? err->msg : "");
-		goto out;
-	}
-	rep->index_status = ZH_ITEM_OK;
-	for (i = 0; i < rep->index->nbundles; i++)
-		if (add_item(rep, rep->index->bundles[i].path, &rep->index->bundles[i], err) ==
-			NULL) {
-			rc = ZH_ENOMEM;
-			goto out;
-		}
-	if (o->staging != NULL) {
-		if ((rc = sys_fs_mkdir(o->staging, err)) != 0)
-			goto out;
-		staged = 1;
-		if ((rc = write_whole(o->staging, ZH_INDEX_JSON, json.data, json.len, err)) != 0 ||
-			(rc = write_whole(o->staging, ZH_INDEX_SIG, sig.data, sig.len, err)) != 0)
-			goto out;
-	}
+	if ((rc = read_small(dir, ZH_INDEX_JSON, ZH_MAX_INDEX_JSON, &json, err)) == 0 &&
+		(rc = read_small(dir, ZH_INDEX_SIG, ZH_MAX_SIG_BYTES, &sig, err)) == 0)
+		rc = zh_pack_verify_index(what, json.data, json.len, sig.data, sig.len, o,
+			&rep->index, &rep->sig, &rep->expired, err);
+	rc = begin_read(rep, rc, o, json.data, json.len, sig.data, sig.len, &staged, err);
 	for (i = 0; i < npaths && rc == 0; i++)
 		rc = read_dir_bundle(dir, paths[i], what, o, rep, err);
-out:
-	if (rc != 0 && staged) {
-		zh_err_init(&rm);
-		if (sys_fs_remove_tree(o->staging, &rm) != 0)
-			zh_err_wrap(err, "(staging '%s' could not be removed: %s)", o->staging,
-				rm.msg);
-	}
+	end_read(o, rc, staged, err);
 	zh_buf_release(&json);
 	zh_buf_release(&sig);
 	return rc;

@@ -525,7 +525,8 @@ static int add_source(cJSON *root, const struct zh_source_report *src)
 			!cJSON_AddNumberToObject(b, "size", (double)it->size) ||
 			!cJSON_AddNumberToObject(b, "fetched", (double)it->fetched) ||
 			!cJSON_AddNumberToObject(b, "resumed_from", (double)it->resumed_from) ||
-			!cJSON_AddNumberToObject(b, "attempts", it->attempts))
+			!cJSON_AddNumberToObject(b, "attempts", it->attempts) ||
+			!cJSON_AddNumberToObject(b, "seconds", (double)it->micros / 1e6))
 			return -1;
 	}
 	return 0;
