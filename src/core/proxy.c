@@ -131,7 +131,7 @@ static int host_char(int c, int v6)
 static int norm_proxy(const char *s, size_t n, const char *def, int allow_user, char *out,
 	size_t nout)
 {
-	const char *end = s + n, *p, *host, *user = NULL, *sep;
+	const char *end, *p, *host, *user = NULL, *sep;
 	size_t nhost, nuser = 0;
 	unsigned long port = 0;
 	int k, v6 = 0, w;
@@ -430,7 +430,8 @@ static int parse_url(const char *url, struct url_parts *u, struct zh_err *err)
 		p++;
 	n = (size_t)(p - url);
 	if (n == 0 || n >= sizeof(u->scheme) || strncmp(p, "://", 3) != 0)
-		return zh_err_set(err, ZH_EINVAL, "'%s' is not a URL with a scheme and a host", url);
+		return zh_err_set(err, ZH_EINVAL, "'%s' is not a URL with a scheme and a host",
+			url);
 	for (s = url; s < p; s++)
 		u->scheme[s - url] = (char)lower((unsigned char)*s);
 	host = p + 3;
@@ -454,7 +455,8 @@ static int parse_url(const char *url, struct url_parts *u, struct zh_err *err)
 			n = (size_t)(s - host);
 	}
 	if (n == 0 || n >= sizeof(u->host))
-		return zh_err_set(err, ZH_EINVAL, "'%s' is not a URL with a scheme and a host", url);
+		return zh_err_set(err, ZH_EINVAL, "'%s' is not a URL with a scheme and a host",
+			url);
 	memcpy(u->host, host, n);
 	u->host[n] = '\0';
 	return 0;
@@ -487,7 +489,8 @@ static int from_cli(const char *cli, struct zh_proxy *p, struct zh_err *err)
 		/* The value may hold a password: never echo one. */
 		if (strchr(cli, '@') != NULL)
 			return zh_err_set(err, ZH_EUSAGE,
-				"--proxy is not a proxy URL ([http://][user:password@]host[:port])");
+				"--proxy is not a proxy URL "
+				"([http://][user:password@]host[:port])");
 		return zh_err_set(err, ZH_EUSAGE,
 			"--proxy '%s' is not a proxy URL ([http://][user:password@]host[:port])",
 			cli);
@@ -548,10 +551,10 @@ static int from_pac(const char *url, const struct sys_proxy_config *cfg, struct 
 	sys_free(result);
 	*ret_done = 1;
 	if (buf[0] == '\0') {
-		say(p, "direct: PAC %s says DIRECT", src);
+		say(p, "direct: PAC %s says DIRECT (%s)", src, cfg->pac_where);
 		return 0;
 	}
-	say(p, "PAC %s", src);
+	say(p, "PAC %s (%s)", src, cfg->pac_where);
 	return use(p, buf, err);
 }
 

@@ -17,7 +17,7 @@
 #define ZH_PROXY_URL_MAX 512
 
 struct zh_proxy {
-	char *url; /* for libcurl: "http://host:port" (user:pass@ only from --proxy); NULL: direct */
+	char *url; /* for libcurl, "http://host:port" (user:pass@ from --proxy); NULL: direct */
 	char how[300]; /* for people, English: where the answer came from (no password in it) */
 	int sspi; /* the PC's own proxy: libcurl may answer its challenge with the Windows logon */
 };

@@ -154,8 +154,8 @@ int sys_proxy_user(struct sys_proxy_config *ret, struct zh_err *err)
 	memset(&v, 0, sizeof(v));
 	if ((rc = settings_root(&root, err)) != 0 || (rc = read_values(root, &v, err)) != 0)
 		goto out;
-	hive = root == SYS_REG_HKLM ? "HKLM Internet Settings, ProxySettingsPerUser=0" :
-				      "HKCU Internet Settings";
+	hive = root == SYS_REG_HKLM ? "HKLM Internet Settings, ProxySettingsPerUser=0"
+				    : "HKCU Internet Settings";
 	/*
 	 * The connection settings blob (Connections\DefaultConnectionSettings) is what the LAN
 	 * settings dialog writes; only it holds "automatically detect". A failure here means the
@@ -310,7 +310,8 @@ static DWORD get_proxy(HINTERNET ses, const wchar_t *url, DWORD flags, const wch
 	memset(&opt, 0, sizeof(opt));
 	opt.dwFlags = flags;
 	if (flags & WINHTTP_AUTOPROXY_AUTO_DETECT)
-		opt.dwAutoDetectFlags = WINHTTP_AUTO_DETECT_TYPE_DHCP | WINHTTP_AUTO_DETECT_TYPE_DNS_A;
+		opt.dwAutoDetectFlags =
+			WINHTTP_AUTO_DETECT_TYPE_DHCP | WINHTTP_AUTO_DETECT_TYPE_DNS_A;
 	opt.lpszAutoConfigUrl = pac;
 	opt.fAutoLogonIfChallenged = FALSE;
 	if (WinHttpGetProxyForUrl(ses, url, &opt, info))
