@@ -558,7 +558,30 @@ static int from_pac(const char *url, const struct sys_proxy_config *cfg, struct 
 	return use(p, buf, err);
 }
 
-/* The manual proxy (ProxyEnable=1), ProxyOverride honoured. Always decides. */
+/* localhost, 127.0.0.0/8 or ::1: this PC. */
+static int is_loopback(const char *host)
+{
+	return slice_ieq(host, strlen(host), "localhost") || strncmp(host, "127.", 4) == 0 ||
+		strcmp(host, "::1") == 0 || strcmp(host, "[::1]") == 0;
+}
+
+/* Does the list hold the token "<-loopback>" (any case)? */
+static int has_minus_loopback(const char *list)
+{
+	static const char tok[] = "<-loopback>";
+	const char *q;
+
+	for (q = list; q != NULL && *q != '\0'; q++)
+		if (slice_ieq(q, sizeof(tok) - 1, tok))
+			return 1;
+	return 0;
+}
+
+/*
+ * The manual proxy (ProxyEnable=1), ProxyOverride honoured. Always decides. Like WinINet since
+ * IE9, a request to this PC itself (loopback) never goes to the proxy unless ProxyOverride
+ * says "<-loopback>".
+ */
 static int from_manual(const struct url_parts *u, const struct sys_proxy_config *cfg,
 	struct zh_proxy *p, struct zh_err *err)
 {
@@ -567,6 +590,13 @@ static int from_manual(const struct url_parts *u, const struct sys_proxy_config 
 	size_t nhit;
 	int rc;
 
+	if (is_loopback(u->host) && !has_minus_loopback(cfg->bypass)) {
+		say(p,
+			"direct: '%s' is this PC (loopback), never proxied without <-loopback> in "
+			"ProxyOverride (%s)",
+			u->host, cfg->where);
+		return 0;
+	}
 	hit = bypass_match(u->host, cfg->bypass, &nhit);
 	if (hit != NULL) {
 		say(p, "direct: ProxyOverride entry '%.*s' matches '%s' (%s)", (int)nhit, hit,

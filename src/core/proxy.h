@@ -37,7 +37,8 @@ struct zh_proxy {
  *      and a host it names, or a scheme ProxyServer has no entry for, goes direct.
  *   3. the WinHTTP machine proxy (netsh winhttp set proxy) with its bypass list.
  *   4. direct.
- * Loopback is never bypassed implicitly: only what ProxyOverride lists is.
+ * With the manual proxy, a request to this PC itself (localhost, 127.0.0.0/8, ::1) goes direct
+ * unless ProxyOverride holds "<-loopback>", as WinINet does since IE9.
  *
  * On success *ret is filled (release with zh_proxy_release); on failure it is untouched.
  * Errors: ZH_EINVAL (url has no scheme or host), ZH_EUSAGE (cli_proxy is not a proxy URL),
@@ -72,8 +73,8 @@ int zh_proxy_pick(const char *proxy_server, const char *scheme, char *out, size_
  * "<local>" matches a host name without a dot (not an IP address). Accepted leniently: a
  * scheme prefix ("https://host", matched for every scheme), a port (":443", matched for every
  * port), a trailing '/', and brackets around an IPv6 address. Other <tokens> such as
- * "<-loopback>" match nothing. host is a bare name or address (no port; IPv6 with or without
- * brackets). NULL or empty inputs give 0.
+ * "<-loopback>" match nothing here (zh_proxy_for_url reads "<-loopback>" itself). host is a bare
+ * name or address (no port; IPv6 with or without brackets). NULL or empty inputs give 0.
  */
 int zh_proxy_bypassed(const char *host, const char *override_list);
 

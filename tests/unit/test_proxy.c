@@ -576,8 +576,16 @@ static void t_pc_manual(void)
 	EXPECT("https://a.bypass.example/x", NULL,
 		"direct: ProxyOverride entry '*.bypass.example' matches 'a.bypass.example'");
 	EXPECT("https://intranet/x", NULL, "direct: ProxyOverride entry '<local>' matches");
-	/* A mirror on loopback goes through the proxy: ProxyOverride does not name it. */
+	/* This PC (loopback) is never proxied (WinINet since IE9) ... */
+	EXPECT("http://127.0.0.1:8080/index.json", NULL, "direct: '127.0.0.1' is this PC");
+	EXPECT("https://LocalHost/x", NULL, "direct: 'LocalHost' is this PC");
+	EXPECT("https://[::1]:8443/x", NULL, "is this PC");
+	/* ... unless ProxyOverride says <-loopback>: then a mirror on loopback goes through it. */
+	put_str(SYS_REG_HKCU, IS_PATH, "ProxyOverride", "*.bypass.example; <local>;<-Loopback>");
 	EXPECT("http://127.0.0.1:8080/index.json", "http://127.0.0.1:3128", "ProxyServer");
+	EXPECT("https://[::1]:8443/x", "http://127.0.0.1:3129", "ProxyServer");
+	EXPECT("https://localhost/x", NULL, "entry '<local>' matches 'localhost'");
+	EXPECT("https://a.bypass.example/x", NULL, "direct: ProxyOverride entry");
 	EXPECT("ftp://mirror.example/x", NULL, "has no proxy for ftp");
 	put_str(SYS_REG_HKCU, IS_PATH, "ProxyServer", "127.0.0.1:3128");
 	EXPECT("https://mirror.example/x", "http://127.0.0.1:3128",
