@@ -5,7 +5,7 @@
 # the zhushou.exe under test, JSON helpers and assertions that name what they compared.
 # Environment (set by meson): ZHUSHOU_EXE, ZH_WINTOOLS_DIR, ZH_SOURCE_ROOT.
 # ZH_TEST_KEEP=1 keeps the test directory for inspection.
-set -euo pipefail
+set -Eeuo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -32,6 +32,9 @@ _zh_t_cleanup()
 	fi
 }
 trap _zh_t_cleanup EXIT
+# A command that fails under set -e ends the test: name it, or the log would end in silence.
+trap 'zh_rc=$?; printf "zh-wine: %s line %s: \"%s\" failed (status %s)\n" "$(basename "$0")" \
+	"$LINENO" "$BASH_COMMAND" "$zh_rc" | tee -a "$ZH_HARNESS_LOG" >&2' ERR
 
 zh_new_prefix "$zh_t_dir"
 

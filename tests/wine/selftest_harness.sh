@@ -7,7 +7,7 @@
 # "not ok" line per check and the timings; exits 0 only when every check passed.
 # ZH_TEST_KEEP=1 keeps the test directory.
 
-set -euo pipefail
+set -Eeuo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib.sh
@@ -30,6 +30,8 @@ cleanup()
 	fi
 }
 trap cleanup EXIT
+# A command that fails under set -e ends the self-test: name it on stdout with the checks.
+trap 'zh_rc=$?; echo "not ok - line $LINENO: \"$BASH_COMMAND\" failed (status $zh_rc)"' ERR
 
 ok()
 {

@@ -37,12 +37,10 @@ run_case()
 	local name=$1 file=$2 args=${3//\{GOOD_SHA\}/$good_sha} env=$4 extra=()
 
 	[[ $args == - ]] || read -r -a extra <<<"$args"
-	set +e
+	code=0
 	ZHUSHOU_NOW=${env#-} wine "$ZHUSHOU_EXE" --lang en verify "$(winpath "$file")" --json \
 		--extract "C:\\ProgramData\\zhushou-staging\\$name" "${extra[@]}" \
-		>"$zh_t_dir/out.json" 2>"$zh_t_dir/err.txt"
-	code=$?
-	set -e
+		>"$zh_t_dir/out.json" 2>"$zh_t_dir/err.txt" || code=$?
 }
 
 n=0
