@@ -37,6 +37,17 @@ int zh_cert_from_der(const void *der, size_t len, struct zh_cert **ret, struct z
 struct zh_buf;
 int zh_cert_der_to_pem(const void *der, size_t len, struct zh_buf *out, struct zh_err *err);
 
+/*
+ * Append every certificate of the Windows system store (loc, store: sys/certstore.h) to out as
+ * PEM, read-only: what libcurl is given to trust instead of CURLSSLOPT_NATIVE_CA, which opens
+ * the user's Root store for writing and so creates it in a fresh profile (a check would change
+ * the PC). Certificates OpenSSL cannot read are left out. ZH_ENOTSUP where there are no
+ * stores, ZH_ENOMEM / ZH_ETOOBIG (out's limit), or the store's error.
+ */
+enum sys_cert_loc;
+int zh_cert_store_pem(enum sys_cert_loc loc, const char *store, struct zh_buf *out,
+	struct zh_err *err);
+
 /* NULL is a no-op. */
 void zh_cert_free(struct zh_cert *c);
 

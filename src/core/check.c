@@ -640,15 +640,6 @@ static int verdict_admin(const struct zh_check_report *rep, enum zh_status *st, 
 		"controls and changing machine settings all need them");
 }
 
-static int add_pem(const void *der, size_t len, void *ctx)
-{
-	struct zh_err e;
-
-	zh_err_init(&e);
-	/* A certificate OpenSSL cannot read is one the service cannot chain to either. */
-	return zh_cert_der_to_pem(der, len, ctx, &e) == ZH_ENOMEM ? ZH_ENOMEM : 0;
-}
-
 /*
  * Each catalog local service: an HTTPS request for its host name at its address, trusting
  * what the browsers trust machine-wide: the LocalMachine Root store.
@@ -662,9 +653,9 @@ static int probe_svcs(struct zh_check_report *rep, struct zh_err *err)
 
 	zh_buf_init(&roots, 16 * 1024 * 1024);
 	if (cat->nservices > 0 &&
-		(rc = sys_cert_each(SYS_CERT_LOCAL_MACHINE, "Root", add_pem, &roots, err)) != 0) {
+		(rc = zh_cert_store_pem(SYS_CERT_LOCAL_MACHINE, "Root", &roots, err)) != 0) {
 		zh_buf_release(&roots);
-		return rc == ZH_ENOMEM ? zh_err_set(err, ZH_ENOMEM, "out of memory") : rc;
+		return rc;
 	}
 
 	rep->svcs = zh_calloc(cat->nservices + 1, sizeof(*rep->svcs));

@@ -5,12 +5,14 @@
 
 #include "mirror.h"
 #include "buf.h"
+#include "certpem.h"
 #include "fetch.h"
 #include "fileutil.h"
 #include "index.h"
 #include "mem.h"
 #include "proxy.h"
 #include "sign.h"
+#include "../sys/certstore.h"
 #include "../sys/fs.h"
 #include "banned.h"
 
@@ -101,6 +103,8 @@ static void req_init(struct zh_fetch_req *q, const struct zh_mirror_opts *o, con
 {
 	memset(q, 0, sizeof(*q));
 	q->url = url;
+	q->ca_pem = o->ca_pem;
+	q->ca_len = o->ca_len;
 	q->proxy = o->proxy;
 	q->proxy_sspi = o->proxy_sspi;
 	q->connect_timeout_ms = o->timeout_secs * 1000;
@@ -480,15 +484,51 @@ static int cache_dir(const struct zh_mirror_opts *o, const char *base, char **re
 	return rc;
 }
 
+/*
+ * The roots a mirror's server must chain to: the caller's, else what Windows trusts for this
+ * user (LocalMachine Root, then CurrentUser Root when there is one), read without changing a
+ * store; *lo is o with them. Where there are no stores (posix) libcurl's own are used.
+ */
+static int roots_load(const struct zh_mirror_opts *o, struct zh_mirror_opts *lo, struct zh_buf *b,
+	struct zh_err *err)
+{
+	struct zh_err e;
+	int rc;
+
+	*lo = *o;
+	zh_buf_init(b, 16 * 1024 * 1024);
+	if (o->ca_pem != NULL)
+		return 0;
+	rc = zh_cert_store_pem(SYS_CERT_LOCAL_MACHINE, "Root", b, err);
+	if (rc == ZH_ENOTSUP) {
+		zh_err_init(err);
+		return 0;
+	}
+	if (rc != 0)
+		return rc;
+	zh_err_init(&e);
+	rc = zh_cert_store_pem(SYS_CERT_CURRENT_USER, "Root", b, &e);
+	if (rc == ZH_ENOMEM || rc == ZH_ETOOBIG)
+		return zh_err_sys(err, rc, e.sys, "%s", e.msg);
+	lo->ca_pem = b->data;
+	lo->ca_len = b->len;
+	return 0;
+}
+
 int zh_mirror_fetch(const struct zh_mirror_opts *o, struct zh_mirror_result *ret,
 	struct zh_err *err)
 {
+	struct zh_mirror_opts lo;
+	struct zh_buf roots;
 	struct zh_index *idx = NULL;
 	const struct zh_index_bundle *b;
 	size_t i;
 	int rc;
 
 	memset(ret, 0, sizeof(*ret));
+	if ((rc = roots_load(o, &lo, &roots, err)) != 0)
+		goto out;
+	o = &lo;
 	if ((rc = base_url(o->url, &ret->url, err)) != 0 ||
 		(rc = cache_dir(o, ret->url, &ret->dir, err)) != 0 ||
 		(rc = sync_index(o, ret->url, ret->dir, &idx, ret, err)) != 0)
@@ -515,6 +555,7 @@ int zh_mirror_fetch(const struct zh_mirror_opts *o, struct zh_mirror_result *ret
 	}
 out:
 	zh_index_free(idx);
+	zh_buf_release(&roots);
 	return rc;
 }
 
@@ -544,6 +585,8 @@ void zh_mirror_result_release(struct zh_mirror_result *r)
 int zh_mirror_probe(const struct zh_mirror_opts *o, uint64_t *ret_serial, long *ret_status,
 	struct zh_err *err)
 {
+	struct zh_mirror_opts lo;
+	struct zh_buf roots;
 	struct index_bytes ib;
 	struct zh_index *idx = NULL;
 	char *base = NULL;
@@ -551,8 +594,12 @@ int zh_mirror_probe(const struct zh_mirror_opts *o, uint64_t *ret_serial, long *
 
 	*ret_status = 0;
 	memset(&ib, 0, sizeof(ib));
-	if ((rc = base_url(o->url, &base, err)) != 0)
+	if ((rc = roots_load(o, &lo, &roots, err)) != 0 ||
+		(rc = base_url(o->url, &base, err)) != 0) {
+		zh_buf_release(&roots);
 		return rc;
+	}
+	o = &lo;
 	rc = get_index(o, base, NULL, &ib, err);
 	*ret_status = ib.status;
 	if (rc == 0)
@@ -561,6 +608,7 @@ int zh_mirror_probe(const struct zh_mirror_opts *o, uint64_t *ret_serial, long *
 		*ret_serial = idx->serial;
 	zh_index_free(idx);
 	index_bytes_release(&ib);
+	zh_buf_release(&roots);
 	zh_free(base);
 	return rc;
 }

@@ -33,6 +33,8 @@ struct zh_mirror_opts {
 	const char *url; /* the mirror's base, https://... (a missing final '/' is added) */
 	const char *cache_root; /* the folder the mirror's cache folder goes in */
 	const struct zh_pack_opts *pack; /* trust, now, store, index flags (ONLINE is added) */
+	const void *ca_pem; /* the roots to trust (PEM), NULL: the PC's Root stores, read-only */
+	size_t ca_len;
 	const char *proxy; /* for libcurl (proxy.h), NULL: direct */
 	int proxy_sspi; /* the proxy may take the Windows logon (NTLM / Negotiate) */
 	long timeout_secs; /* connect and stall timeout; 0: libcurl's defaults in fetch.h */

@@ -15,6 +15,7 @@
 #include <openssl/x509.h>
 
 #include "certpem.h"
+#include "../sys/certstore.h"
 #include "utc.h"
 #include "buf.h"
 #include "mem.h"
@@ -192,5 +193,27 @@ int zh_cert_der_to_pem(const void *der, size_t len, struct zh_buf *out, struct z
 	ERR_clear_error();
 	BIO_free(mem);
 	X509_free(x);
+	return rc;
+}
+
+static int add_pem(const void *der, size_t len, void *ctx)
+{
+	struct zh_err e;
+	int rc;
+
+	zh_err_init(&e);
+	/* A certificate OpenSSL cannot read is one no server can chain to here either. */
+	rc = zh_cert_der_to_pem(der, len, ctx, &e);
+	return rc == ZH_ENOMEM || rc == ZH_ETOOBIG ? rc : 0;
+}
+
+int zh_cert_store_pem(enum sys_cert_loc loc, const char *store, struct zh_buf *out,
+	struct zh_err *err)
+{
+	int rc = sys_cert_each(loc, store, add_pem, out, err);
+
+	if (rc == ZH_ENOMEM || rc == ZH_ETOOBIG)
+		return zh_err_set(err, rc, "the certificates of the %s store do not fit in memory",
+			store);
 	return rc;
 }
