@@ -66,6 +66,29 @@ static void trim(const char **s, size_t *n)
 }
 
 /*
+ * The next entry of a list separated by any of seps, trimmed, from *p (which moves past it):
+ * *ret_e, *ret_n. 0 when the list is done; empty entries are skipped.
+ */
+static int next_entry(const char **p, const char *seps, const char **ret_e, size_t *ret_n)
+{
+	while (**p != '\0') {
+		const char *e = *p;
+		size_t n = strcspn(*p, seps);
+
+		*p += n;
+		if (**p != '\0')
+			(*p)++;
+		trim(&e, &n);
+		if (n > 0) {
+			*ret_e = e;
+			*ret_n = n;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
  * '*' matches any run (also empty); everything else one character, ASCII case aside.
  * Iterative with one backtrack point: linear in practice, never exponential.
  */
@@ -208,8 +231,8 @@ static int norm_proxy(const char *s, size_t n, const char *def, int allow_user, 
 
 int zh_proxy_pick(const char *proxy_server, const char *scheme, char *out, size_t n)
 {
-	const char *p, *best = NULL, *generic = NULL, *socks = NULL;
-	size_t nbest = 0, ngeneric = 0, nsocks = 0;
+	const char *p, *e, *best = NULL, *generic = NULL, *socks = NULL;
+	size_t ne, nbest = 0, ngeneric = 0, nsocks = 0;
 	int rc;
 
 	if (scheme == NULL || out == NULL || n == 0)
@@ -217,17 +240,10 @@ int zh_proxy_pick(const char *proxy_server, const char *scheme, char *out, size_
 	out[0] = '\0';
 	if (proxy_server == NULL)
 		return 0;
-	for (p = proxy_server; *p != '\0';) {
-		const char *e = p, *eq, *key, *val;
-		size_t ne, nkey, nval;
+	for (p = proxy_server; next_entry(&p, ";", &e, &ne);) {
+		const char *eq, *key, *val;
+		size_t nkey, nval;
 
-		ne = strcspn(p, ";");
-		p += ne;
-		if (*p == ';')
-			p++;
-		trim(&e, &ne);
-		if (ne == 0)
-			continue;
 		eq = memchr(e, '=', ne);
 		if (eq == NULL) {
 			if (generic == NULL) {
@@ -352,24 +368,18 @@ int zh_proxy_from_pac_result(const char *result, char *out, size_t n)
 		{"SOCKS4", "socks4"},
 		{"SOCKS5", "socks5"},
 	};
-	const char *p;
+	const char *p, *e;
+	size_t ne;
 	int any = 0;
 
 	if (result == NULL || out == NULL || n == 0)
 		return ZH_EINVAL;
 	out[0] = '\0';
-	for (p = result; *p != '\0';) {
-		const char *e = p, *arg;
-		size_t ne, nkw, narg, i;
+	for (p = result; next_entry(&p, ";", &e, &ne);) {
+		const char *arg;
+		size_t nkw, narg, i;
 		int rc;
 
-		ne = strcspn(p, ";");
-		p += ne;
-		if (*p == ';')
-			p++;
-		trim(&e, &ne);
-		if (ne == 0)
-			continue;
 		any = 1;
 		for (nkw = 0; nkw < ne && !is_space((unsigned char)e[nkw]);)
 			nkw++;
