@@ -46,8 +46,17 @@ int verb_check(struct zh_cli *cli)
 	memset(&rep, 0, sizeof(rep));
 	zh_err_init(&err);
 	for (a = 0; a < cli->argc; a++) {
-		if (strcmp(cli->argv[a], "--source") == 0 && a + 1 < cli->argc &&
-			zh_policy_is_url(cli->argv[a + 1])) {
+		if (strcmp(cli->argv[a], "--source") == 0 && a + 1 < cli->argc) {
+			if (!zh_policy_is_url(cli->argv[a + 1])) {
+				err_printf("zhushou check: --source %s\n",
+					ZH_T(cli,
+						"只接受镜像站网址（https://…）；离线包请用 verify "
+						"检查",
+						"takes a mirror's address (https://...); check an "
+						"offline "
+						"pack with verify"));
+				return ZH_EXIT_USAGE;
+			}
 			opts.mirror = cli->argv[++a];
 			continue;
 		}

@@ -425,6 +425,12 @@ static int get_bundle(const struct zh_mirror_opts *o, const char *base, const ch
 		it->attempts = res.attempts;
 		it->micros = res.micros;
 		have = res.have;
+		if (rc != 0 && p.io.code != 0) {
+			/* The cache could not keep what came (a full disk): that is the reason. */
+			zh_err_init(err);
+			rc = zh_err_sys(err, p.io.code, p.io.sys,
+				"keeping %s%s in the download cache: %s", base, b->path, p.io.msg);
+		}
 		if (rc != 0)
 			goto out; /* the partial file stays for the next run */
 	}

@@ -184,6 +184,9 @@ url() { zh_on_url "$port" "$1" "${2:-v1}" "${3:-127.0.0.1}"; }
 
 # --- Check and full repair online -------------------------------------------------------------
 zh_snapshot "$zh_t_dir/before"
+# check takes a mirror's address only: an offline pack's path is a usage error (verify checks packs).
+expect_eq "check --source with a pack's path: usage error" \
+	"$(zhushou_code check --source 'C:\packs\default-pack.zip' --lang en)" 2
 code=$(on chk-ok check --source "$(url ok)")
 expect_eq "check --source (components missing): exit 1" "$code" 1
 expect_eq "check: the mirror item passes" "$(check_item chk-ok)" ok
