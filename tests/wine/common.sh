@@ -60,10 +60,23 @@ zh_t_settings_catalog()
 }
 
 # zhushou ARGS...: run zhushou.exe in the test prefix; stdout is the program's, the Linux exit
-# status is only the low 8 bits (use zh_winrun for the real code).
+# status is only the low 8 bits (use zh_winrun for the real code). zhushou always prints
+# something unless --quiet (a result, a report or an error), so a run that printed nothing at all
+# and ended with status 1 was never started by Wine and is started again (zh_wine_start).
 zhushou()
 {
-	wine "$ZHUSHOU_EXE" "$@" "${_zh_t_catalog_args[@]}"
+	local a out err rc=0
+
+	for a in "$@"; do
+		[[ $a != --quiet ]] || { wine "$ZHUSHOU_EXE" "$@" "${_zh_t_catalog_args[@]}"; return; }
+	done
+	out=$(mktemp "$TMPDIR/zhushou-out.XXXXXX") && err=$(mktemp "$TMPDIR/zhushou-err.XXXXXX") ||
+		return 1
+	zh_wine_start "$out" "$err" "$ZHUSHOU_EXE" "$@" "${_zh_t_catalog_args[@]}" || rc=$?
+	cat "$out"
+	cat "$err" >&2
+	rm -f "$out" "$err"
+	return "$rc"
 }
 
 # zhushou_code ARGS...: the full Windows exit code of zhushou ARGS, seen from a Windows parent.

@@ -102,6 +102,31 @@ winepath()
 	return 1
 }
 
+# zh_wine_start OUT ERR PROGRAM ARGS...: wine PROGRAM ARGS with its stdout in OUT and its stderr
+# in ERR (Linux paths); returns its status. Under load Wine now and then fails to start a program
+# at all with status 1 and nothing printed (seen in CI: winepath, and `zhushou verify --json`,
+# whose JSON is never missing when it runs). Only for runs that always print something: there,
+# status 1 with both files empty means the program never ran, and it is started again (up to
+# seven times over a minute, each said in the harness log).
+zh_wine_start()
+{
+	local out=$1 err=$2 try rc
+	shift 2
+
+	for try in 1 2 3 4 5 6 7; do
+		rc=0
+		wine "$@" >"$out" 2>"$err" || rc=$?
+		if [[ $rc -ne 1 || -s $out || -s $err ]]; then
+			return "$rc"
+		fi
+		printf 'zh-wine: wine %s: status 1 and nothing printed, not started (try %d of 7)\n' \
+			"$*" "$try" >>"${ZH_HARNESS_LOG:-/dev/null}"
+		[[ $try -lt 7 ]] && sleep $((try < 4 ? 1 << try : 15))
+	done
+	_zh_err "wine $* never started"
+	return 1
+}
+
 # ---------------------------------------------------------------------------------------------
 # Environment, template and prefixes
 

@@ -38,9 +38,9 @@ run_case()
 
 	[[ $args == - ]] || read -r -a extra <<<"$args"
 	code=0
-	ZHUSHOU_NOW=${env#-} wine "$ZHUSHOU_EXE" --lang en verify "$(winpath "$file")" --json \
-		--extract "C:\\ProgramData\\zhushou-staging\\$name" "${extra[@]}" \
-		>"$zh_t_dir/out.json" 2>"$zh_t_dir/err.txt" || code=$?
+	ZHUSHOU_NOW=${env#-} zh_wine_start "$zh_t_dir/out.json" "$zh_t_dir/err.txt" "$ZHUSHOU_EXE" \
+		--lang en verify "$(winpath "$file")" --json \
+		--extract "C:\\ProgramData\\zhushou-staging\\$name" "${extra[@]}" || code=$?
 }
 
 n=0
@@ -97,11 +97,11 @@ else
 fi
 # The publisher's side under Wine: pack build from packages/demo-hello (the other recipes
 # name built stand-ins), verified by both builds.
-if wine "$ZHUSHOU_EXE" --lang en pack build "$(winpath "$ZH_SOURCE_ROOT/packages/demo-hello")" \
+if zhushou --lang en pack build "$(winpath "$ZH_SOURCE_ROOT/packages/demo-hello")" \
 	-o "$(winpath "$zh_t_dir/wine-built.zip")" --key "$(winpath "$build/dev-publisher.key")" \
 	--cert "$(winpath "$build/dev-publisher.pem")" --serial 7 --expires +30 >/dev/null &&
 	"$build/zhushou-native" verify "$zh_t_dir/wine-built.zip" >/dev/null &&
-	wine "$ZHUSHOU_EXE" verify "$(winpath "$zh_t_dir/wine-built.zip")" >/dev/null; then
+	zhushou verify "$(winpath "$zh_t_dir/wine-built.zip")" >/dev/null; then
 	ok "pack build under Wine makes a pack both builds verify"
 else
 	fail "pack build under Wine"
