@@ -24,6 +24,7 @@ unset CC CFLAGS CPPFLAGS LDFLAGS LIBS MAKEFLAGS PKG_CONFIG_PATH PKG_CONFIG_LIBDI
 export LC_ALL=C
 
 declare -A SUITE=()    # package -> suite, from pins.txt
+declare -A EXACT=()    # package -> Debian version, where pins.txt names one
 declare -A DSC=()      # package -> "<name>.dsc SHA256:<hash>" as the apt source index has it
 declare -A VERSION=()  # package -> Debian version, from the fetched .dsc
 
@@ -31,11 +32,13 @@ say() { printf '[deps] %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
 
 read_pins() {
-  local pkg suite extra
-  while read -r pkg suite extra; do
+  local pkg suite version extra
+  while read -r pkg suite version extra; do
     [[ -z $pkg || $pkg == \#* ]] && continue
-    [[ -n $suite && -z $extra ]] || die "$PINS: expected '<package> <suite>': $pkg $suite $extra"
+    [[ -n $suite && -z $extra ]] ||
+      die "$PINS: expected '<package> <suite> [<version>]': $pkg $suite $version $extra"
     SUITE[$pkg]=$suite
+    [[ -z $version ]] || EXACT[$pkg]=$version
   done <"$PINS"
   for pkg in "${PACKAGES[@]}"; do
     [[ -n ${SUITE[$pkg]:-} ]] || die "$PINS: $pkg is not pinned"
@@ -43,9 +46,16 @@ read_pins() {
   (( ${#SUITE[@]} == ${#PACKAGES[@]} )) || die "$PINS pins a package build.sh has no recipe for"
 }
 
+# What apt-get source is asked for: NAME=VERSION where the pin names a version, else NAME/SUITE.
 specs() {
   local pkg
-  for pkg in "${PACKAGES[@]}"; do printf '%s/%s\n' "$pkg" "${SUITE[$pkg]}"; done
+  for pkg in "${PACKAGES[@]}"; do
+    if [[ -n ${EXACT[$pkg]:-} ]]; then
+      printf '%s=%s\n' "$pkg" "${EXACT[$pkg]}"
+    else
+      printf '%s/%s\n' "$pkg" "${SUITE[$pkg]}"
+    fi
+  done
 }
 
 # Resolves each pin to its .dsc from the local source index: no network, so warm runs work
@@ -62,18 +72,44 @@ resolve() {
   done
 }
 
-# apt-get source needs deb-src entries; the image ships only deb ones. Mirror the deb entries.
+# apt-get source needs deb-src entries; the image ships only deb ones. Mirror the deb entries,
+# and list the suites pins.txt names that the image does not (trixie for curl) with the main
+# archive: deb-src only, so nothing installed comes from them. A file from an older run that
+# lacks a suite a pin now needs is written again.
 enable_deb_src() {
   local debian=/etc/apt/sources.list.d/debian.sources
   local ours=/etc/apt/sources.list.d/zhushou-src.sources
-  if ! grep -Eqs '^[[:space:]]*(deb-src[[:space:]]|Types:.*deb-src)' /etc/apt/sources.list \
-       /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; then
+  local want
+  if [[ -f $ours ]] || ! grep -Eqs '^[[:space:]]*(deb-src[[:space:]]|Types:.*deb-src)' \
+       /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; then
     [[ -f $debian ]] || die "no deb-src entries, and no $debian to derive them from"
-    say "adding deb-src entries: $ours"
-    sed 's/^Types:.*/Types: deb-src/' "$debian" >"$ours"
+    want=$(src_entries "$debian")
+    if [[ $want != "$(cat "$ours" 2>/dev/null)" ]]; then
+      say "writing deb-src entries: $ours"
+      printf '%s\n' "$want" >"$ours"
+    fi
   fi
   say "apt-get update (for the source index)"
   apt-get update -qq >&2
+}
+
+# debian.sources as deb-src entries, with every pinned suite it lacks added to the stanza of
+# the main archive (a URI ending in /debian, not /debian-security).
+src_entries() {
+  local extra=() suite
+  for suite in $(printf '%s\n' "${SUITE[@]}" | sort -u); do
+    grep -Eq "^Suites:.*[[:space:]]$suite([[:space:]]|\$)" "$1" || extra+=("$suite")
+  done
+  awk -v extra="${extra[*]}" 'BEGIN { RS = ""; FS = OFS = "\n" }
+    {
+      main = $0 ~ /(^|\n)URIs:[^\n]*\/debian\/?([[:space:]]|\n|$)/
+      for (i = 1; i <= NF; i++) {
+        if ($i ~ /^Types:/) $i = "Types: deb-src"
+        else if (main && extra != "" && $i ~ /^Suites:/) $i = $i " " extra
+      }
+      printf "%s%s", (NR > 1 ? "\n\n" : ""), $0
+    }
+    END { print "" }' "$1"
 }
 
 ensure_tools() {
@@ -194,22 +230,38 @@ set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
 EOF
-  # USE_WINDOWS_SSPI: curl 7.88's CURL_WINDOWS_SSPI option is forced OFF unless Schannel is
-  # the TLS backend, so -DCURL_WINDOWS_SSPI=ON does nothing; this is the variable it would set.
+  # curl comes from trixie (8.14.1): its transfer loop reads until EAGAIN, which fetch.c's
+  # OpenSSL read-ahead needs (7.88 stalls with it).
+  # CURL_WINDOWS_SSPI: SSPI is what answers a proxy's Negotiate/NTLM challenge with the user's
+  # logon. It defaults to the Schannel choice (off with OpenSSL); 7.88 forced it off with
+  # OpenSSL and only -DUSE_WINDOWS_SSPI=ON got it in, so the grep below checks the outcome.
+  # BUILD_STATIC_LIBS: 8.x builds the static library only when asked (or when nothing is).
   # CURL_CA_BUNDLE/PATH=none: "auto" probes the build host and would bake in
   # /etc/ssl/certs/ca-certificates.crt, i.e. a user-creatable C:\etc\... on Windows. Trust
   # comes from CURLSSLOPT_NATIVE_CA (the Windows Root store) instead.
   # No OpenSSL config loading: OPENSSL_CONF is the user's environment, even when elevated.
+  # HTTP_ONLY leaves WebSocket (ws://, wss://) on in 8.x; CURL_DISABLE_WEBSOCKETS turns it off.
+  # CURL_USE_PKGCONFIG=OFF: no dependency is found through the build host's pkg-config.
   cmake -S "$WORK/curl" -B "$WORK/curl-obj" -DCMAKE_TOOLCHAIN_FILE="$WORK/toolchain.cmake" \
     -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS="$PATHMAP" -DCMAKE_INSTALL_PREFIX="$STAGE" \
-    -DBUILD_SHARED_LIBS=OFF -DBUILD_CURL_EXE=OFF -DBUILD_TESTING=OFF -DENABLE_MANUAL=OFF \
+    -DBUILD_SHARED_LIBS=OFF -DBUILD_STATIC_LIBS=ON -DBUILD_CURL_EXE=OFF -DBUILD_TESTING=OFF \
+    -DBUILD_EXAMPLES=OFF -DBUILD_LIBCURL_DOCS=OFF -DBUILD_MISC_DOCS=OFF -DENABLE_CURL_MANUAL=OFF \
     -DCURL_USE_OPENSSL=ON -DOPENSSL_ROOT_DIR="$STAGE" -DOPENSSL_USE_STATIC_LIBS=ON \
-    -DUSE_WINDOWS_SSPI=ON \
+    -DCURL_WINDOWS_SSPI=ON -DCURL_USE_PKGCONFIG=OFF \
     -DCURL_CA_BUNDLE=none -DCURL_CA_PATH=none -DCURL_DISABLE_OPENSSL_AUTO_LOAD_CONFIG=ON \
-    -DHTTP_ONLY=ON -DCURL_ZLIB=OFF -DCURL_BROTLI=OFF -DCURL_ZSTD=OFF -DUSE_NGHTTP2=OFF \
+    -DHTTP_ONLY=ON -DCURL_DISABLE_WEBSOCKETS=ON \
+    -DCURL_ZLIB=OFF -DCURL_BROTLI=OFF -DCURL_ZSTD=OFF -DUSE_NGHTTP2=OFF \
     -DUSE_LIBIDN2=OFF -DUSE_WIN32_IDN=OFF -DCURL_USE_LIBPSL=OFF \
     -DCURL_USE_LIBSSH2=OFF -DCURL_USE_LIBSSH=OFF -DCURL_USE_GSSAPI=OFF
-  grep -q '^#define USE_WINDOWS_SSPI 1' "$WORK/curl-obj/lib/curl_config.h"
+  # What the options above promise, as curl's own configuration header has it.
+  local cfg=$WORK/curl-obj/lib/curl_config.h
+  grep -q '^#define USE_WINDOWS_SSPI 1' "$cfg"
+  grep -q '^#define CURL_DISABLE_OPENSSL_AUTO_LOAD_CONFIG 1' "$cfg"
+  grep -q '^#define CURL_DISABLE_WEBSOCKETS 1' "$cfg"
+  local off='CURL_CA_BUNDLE|CURL_CA_PATH|HAVE_LIBZ|HAVE_BROTLI|HAVE_ZSTD|USE_NGHTTP2|USE_LIBPSL'
+  off+='|HAVE_LIBIDN2|USE_WIN32_IDN|USE_LIBSSH2?|HAVE_GSSAPI'
+  # (`! grep` would not stop the step under set -e.)
+  if grep -E "^#define ($off) " "$cfg"; then echo "curl_config.h enables the above"; exit 1; fi
   cmake --build "$WORK/curl-obj" -j2
   cmake --install "$WORK/curl-obj"
 }

@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: MIT */
-/* HTTPS through libcurl on OpenSSL; see fetch.h. */
+/*
+ * HTTPS through libcurl on OpenSSL; see fetch.h. OpenSSL appears here only as libcurl's TLS
+ * context, through libcurl's own hook (CURLOPT_SSL_CTX_FUNCTION): read-ahead, nothing that
+ * touches verification. Signatures and hashes are sign.c's.
+ */
 #include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <curl/curl.h>
+#include <openssl/ssl.h>
 
 #include "fetch.h"
 #include "../sys/thread.h"
@@ -331,6 +336,92 @@ static size_t on_body_first(char *data, size_t size, size_t n, void *vctx)
 	return on_body(data, size, n, vctx);
 }
 
+/*
+ * Why downloads under Wine were slow: every Winsock call (recv, poll, WSAEventSelect) is a
+ * wineserver round trip of about 100 us. Without read-ahead OpenSSL reads each 16 KiB TLS
+ * record as two recv()s (the 5-byte header, then the body); with it, one recv() takes up to
+ * ZH_FETCH_TLS_READ_BUF of records at once.
+ *
+ * Read-ahead is only safe when libcurl reads until OpenSSL says EAGAIN before it waits on the
+ * socket: records OpenSSL has already taken off the socket make no poll fire. libcurl 7.88
+ * stops reading when SSL_pending() (the current record only) and a zero-timeout poll of the
+ * socket both say nothing is left, then waits on the socket: with read-ahead that stalls until
+ * the server sends more or closes (a keep-alive server never does). The receive loop of 8.14.1
+ * (lib/transfer.c sendrecv_dl) reads until CURLE_AGAIN, at most 10 times, and asks to be run
+ * again at once when it stopped before that. It is the first release whose loop was checked,
+ * so older ones keep OpenSSL's default (the loop changed in between; which release is not
+ * pinned down here).
+ */
+#define ZH_CURL_READS_TO_EAGAIN 0x080e01
+#define ZH_FETCH_TLS_READ_BUF (256 * 1024)
+
+static int read_ahead_safe(void)
+{
+	const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+
+	/* The hook hands over the backend's own context: an SSL_CTX only on OpenSSL. */
+	return v->version_num >= ZH_CURL_READS_TO_EAGAIN && v->ssl_version != NULL &&
+		strncmp(v->ssl_version, "OpenSSL/", 8) == 0;
+}
+
+static CURLcode tls_read_ahead(CURL *h, void *ssl_ctx, void *unused)
+{
+	(void)h, (void)unused;
+	SSL_CTX_set_read_ahead((SSL_CTX *)ssl_ctx, 1);
+	SSL_CTX_set_default_read_buffer_len((SSL_CTX *)ssl_ctx, ZH_FETCH_TLS_READ_BUF);
+	return CURLE_OK;
+}
+
+/*
+ * curl_easy_perform() without its poll when libcurl has more to do at once. easy_perform
+ * polls before every curl_multi_perform(), with a zero timeout when the receive loop stopped
+ * with data left (above): under Wine that poll is five Winsock calls per 160 KiB
+ * (WSAEventSelect, a poll, WSAEnumNetworkEvents, WSAEventSelect, WSAResetEvent), more than the
+ * reads. curl_multi_timeout() says 0 in exactly that case; otherwise this waits as
+ * easy_perform does (at most a second, so libcurl's own timers run).
+ */
+static CURLcode perform(CURL *h)
+{
+	CURLM *m = NULL;
+	CURLMcode mc = CURLM_OK;
+	CURLcode c = CURLE_BAD_FUNCTION_ARGUMENT;
+	CURLMsg *msg;
+	int running = 1, left = 0, added = 0;
+	long wait_ms = 0;
+
+	if ((m = curl_multi_init()) == NULL || curl_multi_add_handle(m, h) != CURLM_OK) {
+		c = CURLE_OUT_OF_MEMORY;
+		goto out;
+	}
+	added = 1;
+	for (;;) {
+		mc = curl_multi_perform(m, &running);
+		if (mc != CURLM_OK || running == 0)
+			break;
+		mc = curl_multi_timeout(m, &wait_ms);
+		if (mc != CURLM_OK)
+			break;
+		if (wait_ms == 0)
+			continue;
+		mc = curl_multi_poll(m, NULL, 0,
+			wait_ms < 0 || wait_ms > 1000 ? 1000 : (int)wait_ms, NULL);
+		if (mc != CURLM_OK)
+			break;
+	}
+	/* As easy_perform: a multi failure is out of memory or a misuse. */
+	if (mc != CURLM_OK)
+		c = mc == CURLM_OUT_OF_MEMORY ? CURLE_OUT_OF_MEMORY : CURLE_BAD_FUNCTION_ARGUMENT;
+	else
+		while ((msg = curl_multi_info_read(m, &left)) != NULL)
+			if (msg->msg == CURLMSG_DONE && msg->easy_handle == h)
+				c = msg->data.result;
+out:
+	if (added)
+		(void)curl_multi_remove_handle(m, h);
+	curl_multi_cleanup(m);
+	return c;
+}
+
 static int one_attempt(struct xfer *x, struct zh_err *err, int *retry)
 {
 	const struct zh_fetch_req *q = x->q;
@@ -386,7 +477,10 @@ static int one_attempt(struct xfer *x, struct zh_err *err, int *retry)
 		rc = zh_err_set(err, ZH_EIO, "cannot set up libcurl");
 		goto out;
 	}
-	c = curl_easy_perform(h);
+	/* An optimisation only: a libcurl that refuses the hook downloads as before. */
+	if (read_ahead_safe())
+		(void)curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, tls_read_ahead);
+	c = perform(h);
 	if (curl_easy_getinfo(h, CURLINFO_TOTAL_TIME_T, &spent) == CURLE_OK)
 		x->res->micros += (int64_t)spent;
 	if (!x->checked)

@@ -14,6 +14,7 @@
 #include "sign.h"
 #include "../sys/certstore.h"
 #include "../sys/fs.h"
+#include "../sys/thread.h"
 #include "banned.h"
 
 #define ETAG_FILE "index.etag"
@@ -282,6 +283,26 @@ out:
 /* ---- Bundles ----------------------------------------------------------------------------------
  */
 
+/*
+ * A bundle's bytes on their way into the cache. libcurl hands over one TLS record (16 KiB) per
+ * call; writing and hashing each as it came cost zhushou most of its download time under Wine.
+ * The sink copies into a PART_SLOT slot instead; a full slot is written with one call and
+ * then hashed: inline for small bundles, else by a second thread that works through a ring of
+ * PART_SLOTS slots in order while the transfer goes on (bundle.c's hash pipe, for downloads).
+ * The .part file is always a prefix of the bundle: after a failed write nothing more is
+ * written, and what the slot still holds is written when the transfer stops, so a later run
+ * resumes from everything that came.
+ */
+#define PART_SLOTS 4
+#define PART_SLOT (256 * 1024)
+#define PART_PIPE_MIN (1024 * 1024) /* less to come: hashed inline */
+
+enum part_slot_kind {
+	PART_DATA,
+	PART_SYNC, /* the hasher is idle once it gets here */
+	PART_QUIT,
+};
+
 struct part {
 	struct sys_file *f;
 	char *path;
@@ -289,23 +310,147 @@ struct part {
 	struct zh_err io;
 	const struct zh_mirror_opts *o;
 	const char *name;
+	char *ring; /* PART_SLOTS slots with the hasher, else one */
+	size_t fill; /* bytes in the slot being filled, slot head % PART_SLOTS */
+	size_t len[PART_SLOTS];
+	enum part_slot_kind kind[PART_SLOTS];
+	unsigned head, tail;
+	struct sys_thread *thread; /* the hasher, or NULL */
+	struct sys_sem *full, *empty, *idle;
 };
+
+static char *slot_of(struct part *p, unsigned n)
+{
+	return p->ring + (size_t)(n % PART_SLOTS) * PART_SLOT;
+}
+
+static void part_hasher(void *arg)
+{
+	struct part *p = arg;
+
+	for (;;) {
+		enum part_slot_kind kind;
+		unsigned i;
+
+		sys_sem_wait(p->full);
+		i = p->tail++ % PART_SLOTS;
+		kind = p->kind[i]; /* the slot is the main thread's again once posted empty */
+		if (kind == PART_QUIT)
+			break;
+		if (kind == PART_DATA)
+			zh_sha256_update(p->h, slot_of(p, i), p->len[i]);
+		sys_sem_post(p->empty);
+		if (kind == PART_SYNC)
+			sys_sem_post(p->idle);
+	}
+}
+
+/* Hand the slot being filled to the hasher as kind (n bytes), and take the next one. */
+static void part_queue(struct part *p, enum part_slot_kind kind, size_t n)
+{
+	unsigned i = p->head % PART_SLOTS;
+
+	p->kind[i] = kind;
+	p->len[i] = n;
+	p->head++;
+	sys_sem_post(p->full);
+	sys_sem_wait(p->empty);
+}
+
+/* Write what the slot holds, then hash it. */
+static int part_flush(struct part *p)
+{
+	char *s = slot_of(p, p->head);
+	size_t n = p->fill;
+
+	if (p->io.code != 0)
+		return p->io.code; /* past a failed write the file would have a hole */
+	if (n == 0)
+		return 0;
+	p->fill = 0;
+	if (sys_file_write(p->f, s, n, &p->io) != 0)
+		return p->io.code;
+	if (p->thread == NULL)
+		zh_sha256_update(p->h, s, n);
+	else
+		part_queue(p, PART_DATA, n);
+	return 0;
+}
+
+/* Wait until the hasher has hashed everything queued: then p->h is the main thread's. */
+static void part_sync(struct part *p)
+{
+	if (p->thread == NULL)
+		return;
+	part_queue(p, PART_SYNC, 0);
+	sys_sem_wait(p->idle);
+}
+
+/* Hashing on a second thread for what is left to come, when it is worth it. */
+static void part_pipe_start(struct part *p, int64_t to_come)
+{
+	struct zh_err e;
+	char *ring;
+
+	if (to_come < PART_PIPE_MIN || (ring = zh_malloc((size_t)PART_SLOTS * PART_SLOT)) == NULL)
+		return;
+	zh_err_init(&e);
+	/* Without them it is hashed inline, as a small bundle is. */
+	if (sys_sem_new(0, &p->full, &e) != 0 || sys_sem_new(PART_SLOTS, &p->empty, &e) != 0 ||
+		sys_sem_new(0, &p->idle, &e) != 0) {
+		zh_free(ring);
+		return;
+	}
+	memcpy(ring, p->ring, p->fill);
+	zh_free(p->ring);
+	p->ring = ring;
+	p->head = p->tail = 0;
+	sys_sem_wait(p->empty); /* the slot being filled */
+	if (sys_thread_start(part_hasher, p, &p->thread, &e) != 0)
+		p->thread = NULL;
+}
+
+static void part_pipe_stop(struct part *p)
+{
+	if (p->thread != NULL) {
+		/* The hasher takes no more slots after this one, and gives none back. */
+		p->kind[p->head % PART_SLOTS] = PART_QUIT;
+		sys_sem_post(p->full);
+		sys_thread_join(p->thread);
+		p->thread = NULL;
+	}
+	sys_sem_free(p->full);
+	sys_sem_free(p->empty);
+	sys_sem_free(p->idle);
+	p->full = p->empty = p->idle = NULL;
+}
 
 static int part_sink(const void *data, size_t len, void *ctx)
 {
 	struct part *p = ctx;
+	const char *d = data;
+	int rc;
 
-	if (sys_file_write(p->f, data, len, &p->io) != 0)
-		return p->io.code;
-	zh_sha256_update(p->h, data, len);
+	while (len > 0) {
+		size_t m = PART_SLOT - p->fill;
+
+		if (m > len)
+			m = len;
+		memcpy(slot_of(p, p->head) + p->fill, d, m);
+		p->fill += m;
+		d += m;
+		len -= m;
+		if (p->fill == PART_SLOT && (rc = part_flush(p)) != 0)
+			return rc;
+	}
 	return 0;
 }
 
 /* The server ignored the Range request: start the file and its hash again. */
-static int part_restart(void *ctx)
+static int part_restart(struct part *p)
 {
-	struct part *p = ctx;
-
+	p->fill = 0;
+	part_sync(p);
 	(void)sys_file_close(p->f, NULL);
 	p->f = NULL;
 	zh_sha256_free(p->h);
@@ -314,6 +459,11 @@ static int part_restart(void *ctx)
 		sys_file_create_scratch(p->path, &p->f, &p->io) != 0)
 		return p->io.code;
 	return 0;
+}
+
+static int part_restart_cb(void *ctx)
+{
+	return part_restart(ctx);
 }
 
 static void part_progress(int64_t have, int64_t total, void *ctx)
@@ -411,12 +561,17 @@ static int get_bundle(const struct zh_mirror_opts *o, const char *base, const ch
 	}
 	if ((rc = part_open(&p, b->size, &have, err)) != 0)
 		goto out;
+	if ((p.ring = zh_malloc(PART_SLOT)) == NULL) {
+		rc = zh_err_set(err, ZH_ENOMEM, "out of memory");
+		goto out;
+	}
+	part_pipe_start(&p, b->size - have);
 	it->resumed_from = have;
 	req_init(&q, o, url);
 	q.offset = have;
 	q.max_size = b->size;
 	q.sink = part_sink;
-	q.restart = part_restart;
+	q.restart = part_restart_cb;
 	q.progress = part_progress;
 	q.ctx = &p;
 	if (have < b->size) {
@@ -425,6 +580,9 @@ static int get_bundle(const struct zh_mirror_opts *o, const char *base, const ch
 		it->attempts = res.attempts;
 		it->micros = res.micros;
 		have = res.have;
+		/* All that came goes into the file: what a failed transfer leaves is resumed. */
+		if (part_flush(&p) != 0 && rc == 0)
+			rc = ZH_EIO; /* reported from p.io below */
 		if (rc != 0 && p.io.code != 0) {
 			/* The cache could not keep what came (a full disk): that is the reason. */
 			zh_err_init(err);
@@ -434,6 +592,7 @@ static int get_bundle(const struct zh_mirror_opts *o, const char *base, const ch
 		if (rc != 0)
 			goto out; /* the partial file stays for the next run */
 	}
+	part_sync(&p);
 	rc = sys_file_close(p.f, err);
 	p.f = NULL;
 	if (rc != 0)
@@ -454,8 +613,10 @@ static int get_bundle(const struct zh_mirror_opts *o, const char *base, const ch
 	}
 	rc = sys_fs_rename(p.path, path, err);
 out:
+	part_pipe_stop(&p);
 	(void)sys_file_close(p.f, NULL);
 	zh_sha256_free(p.h);
+	zh_free(p.ring);
 	zh_free(p.path);
 	zh_free(path);
 	zh_free(url);

@@ -292,18 +292,38 @@ zh_on_proxied()
 
 ZH_ON_IS='HKCU\Software\Microsoft\Windows\CurrentVersion\Internet Settings'
 
+# _zh_on_reg ARGS...: `wine reg ARGS` (an add: doing it again is harmless), asked again when it
+# fails. Under load Wine now and then fails to start a program at all (see zh_winrun and
+# winepath in lib.sh); test_online once stopped here with "cannot set the PC's proxy" after the
+# same reg add had worked seconds before. What reg or Wine printed goes to the harness log.
+_zh_on_reg()
+{
+	local out rc try
+
+	for try in 1 2 3 4 5 6 7; do
+		rc=0
+		out=$(wine reg "$@" 2>&1) || rc=$?
+		[[ $rc -eq 0 ]] && return 0
+		printf 'zh-online: wine reg %s: exit %s (try %d of 7)\n%s\n' "$*" "$rc" "$try" \
+			"$(tr -d '\r' <<<"$out" | tail -n 5 | sed 's/^/    /')" >>"${ZH_HARNESS_LOG:-/dev/null}"
+		[[ $try -lt 7 ]] && sleep $((try < 4 ? 1 << try : 15))
+	done
+	return 1
+}
+
 zh_on_pc_proxy()
 {
-	wine reg add "$ZH_ON_IS" /v ProxyEnable /t REG_DWORD /d 1 /f >/dev/null 2>&1 &&
-		wine reg add "$ZH_ON_IS" /v ProxyServer /t REG_SZ /d "$1" /f >/dev/null 2>&1 &&
-		wine reg add "$ZH_ON_IS" /v ProxyOverride /t REG_SZ /d "${2:-}" /f >/dev/null 2>&1 ||
+	_zh_on_reg add "$ZH_ON_IS" /v ProxyEnable /t REG_DWORD /d 1 /f &&
+		_zh_on_reg add "$ZH_ON_IS" /v ProxyServer /t REG_SZ /d "$1" /f &&
+		_zh_on_reg add "$ZH_ON_IS" /v ProxyOverride /t REG_SZ /d "${2:-}" /f ||
 		{ _zh_on_err "cannot set the PC's proxy"; return 1; }
 }
 
 zh_on_pc_proxy_off()
 {
-	wine reg add "$ZH_ON_IS" /v ProxyEnable /t REG_DWORD /d 0 /f >/dev/null 2>&1 ||
+	_zh_on_reg add "$ZH_ON_IS" /v ProxyEnable /t REG_DWORD /d 0 /f ||
 		{ _zh_on_err "cannot turn the PC's proxy off"; return 1; }
+	# Either may be absent: then reg fails, and that is fine.
 	wine reg delete "$ZH_ON_IS" /v ProxyServer /f >/dev/null 2>&1 || true
 	wine reg delete "$ZH_ON_IS" /v ProxyOverride /f >/dev/null 2>&1 || true
 }

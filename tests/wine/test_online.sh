@@ -259,6 +259,21 @@ expect_eq "flaky: the mirror answered 500, then 200" \
 expect_eq "flaky: two attempts" "$(j flaky 'd["download"]["bundles"][0]["attempts"]')" 2
 remove_big
 
+# The mirror keeps its connections open (HTTP/1.1) and the bundle is not a whole number of
+# 16 KiB TLS records: with OpenSSL's read-ahead on a libcurl that waits on the socket while
+# OpenSSL still holds records (fetch.c), the end of the body would stall until --net-timeout
+# (the low-speed limit) ends the attempt, and a second attempt would resume it.
+expect_eq "keep-alive: the bundle's size is not a multiple of 16 KiB" "$((big_size % 16384 != 0))" 1
+t0=$(date +%s)
+code=$(on keep install zh-on-big --source "$(url ok)" --net-timeout 10)
+t1=$(date +%s)
+is "keep-alive, --net-timeout 10: install exits 0" "$code" 0 keep
+expect_eq "keep-alive: the bundle fetched whole in one attempt" \
+	"$(j keep '[[b["attempts"], b["fetched"]] for b in d["download"]["bundles"]]')" "[[1, $big_size]]"
+((t1 - t0 < 10)) && ok "keep-alive: the install took $((t1 - t0)) s (no stall)" ||
+	fail "keep-alive: the install took $((t1 - t0)) s"
+remove_big
+
 # --- Refusals: stall, wrong hash, short body, expired index -----------------------------------
 zh_snapshot "$zh_t_dir/base"
 t0=$(date +%s)
@@ -490,8 +505,8 @@ if [[ $have_names == 1 ]]; then
 		    return "DIRECT";
 		}
 		EOF
-	wine reg add "$ZH_ON_IS" /v AutoConfigURL /t REG_SZ \
-		/d "http://127.0.0.1:$pacport/ok/pac/proxy.pac" /f >/dev/null 2>&1
+	_zh_on_reg add "$ZH_ON_IS" /v AutoConfigURL /t REG_SZ \
+		/d "http://127.0.0.1:$pacport/ok/pac/proxy.pac" /f || fail "cannot set AutoConfigURL"
 	n=$(zh_on_proxied pc "$port")
 	code=$(on pac-proxied check --source "$(url ok v1 mirror.zhushou.test)")
 	is "PAC says PROXY: check exits 0" "$code" 0 pac-proxied
