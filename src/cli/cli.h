@@ -144,6 +144,7 @@ struct cli_source {
 	struct zh_db_serials serials;
 	struct zh_serial_store store; /* the DB's accepted serials; record through serials.t */
 	char *staging; /* <data dir>\staging */
+	struct zh_keep *keep; /* staged files open until installed (keep.h) */
 	struct zh_pack_report pack;
 	/* Online mode, and why the source failed: kept until cli_source_close for --json. */
 	struct zh_mirror_result mirror;

@@ -10,12 +10,19 @@
 #include <string.h>
 
 #include "cli.h"
+#include "../core/keep.h"
 #include "../core/mem.h"
 #include "../core/policy.h"
 #include "../sys/env.h"
 #include "../sys/fs.h"
 #include "../sys/mem.h"
 #include "../core/banned.h"
+
+/*
+ * Staged files kept open for their move into place: enough for any control's bundle, and a
+ * bound on the handles one run holds (the rest move by name).
+ */
+#define KEEP_MAX 4096
 
 /* <data dir>\staging: removed (whatever a crash left in it) before each use. */
 static int staging_reset(const struct zh_session *s, char **ret, struct zh_err *err)
@@ -221,6 +228,12 @@ int cli_source_open(const struct zh_cli *cli, struct zh_session *s, const char *
 	po.store = &src->store;
 	po.index_flags = flags;
 	po.flush = 1;
+	if ((rc = zh_keep_new(KEEP_MAX, &src->keep, &err)) != 0) {
+		cli_report_error(cli, &err, NULL, NULL);
+		keep_error(src, &err);
+		return ZH_EXIT_FAILED;
+	}
+	po.keep = src->keep;
 	if (online) {
 		/* Online, an index is never used past its expiry: --allow-expired is offline only.
 		 */
@@ -252,6 +265,7 @@ int cli_source_open(const struct zh_cli *cli, struct zh_session *s, const char *
 		cli_report_error(cli, &err, fix_zh, fix_en);
 		keep_error(src, &err);
 		/* The staging folder goes; what the report says stays until cli_source_close. */
+		zh_keep_close(src->keep);
 		if (src->staging != NULL)
 			(void)sys_fs_remove_tree(src->staging, NULL);
 		return ZH_EXIT_FAILED;
@@ -340,6 +354,7 @@ int cli_source_dir(const struct cli_source *src, const char *id, char **ret)
 
 void cli_source_close(struct cli_source *src)
 {
+	zh_keep_free(src->keep);
 	if (src->staging != NULL)
 		(void)sys_fs_remove_tree(src->staging, NULL);
 	zh_pack_report_release(&src->pack);

@@ -212,7 +212,8 @@ int verb_install(struct zh_cli *cli)
 		if (!cli->quiet && !cli->json)
 			out_printf("[%zu/%zu] %s %s %s\n", i + 1, nwant,
 				ZH_T(cli, "安装", "installing"), items[i].id, items[i].version);
-		rc = zh_install_bundle(t, s.db, it->bundle.manifest, dir, &roots.roots, &err);
+		rc = zh_install_bundle(t, s.db, it->bundle.manifest, dir, src.keep, &roots.roots,
+			&err);
 		zh_free(dir);
 	}
 	if (rc == 0)

@@ -96,7 +96,7 @@ static int install_hook(void *vctx, struct zh_txn *t, const struct zh_component_
 			it->bundle.manifest->version, c->version);
 	if (cli_source_dir(ic->src, c->id, &dir) != 0)
 		return zh_err_set(err, ZH_ENOMEM, "out of memory");
-	rc = zh_install_bundle(t, ic->db, it->bundle.manifest, dir, ic->roots, err);
+	rc = zh_install_bundle(t, ic->db, it->bundle.manifest, dir, ic->src->keep, ic->roots, err);
 	zh_free(dir);
 	return rc;
 }

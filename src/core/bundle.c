@@ -13,6 +13,7 @@
 #include <archive.h>
 
 #include "bundle.h"
+#include "keep.h"
 #include "mem.h"
 #include "safepath.h"
 #include "../sys/fs.h"
@@ -254,6 +255,7 @@ struct payload {
 	struct hash_pipe *pipe; /* for large files, made on first use */
 	char *last_dir; /* the last directory made below staging */
 	int flush; /* flush each staged file before closing it */
+	struct zh_keep *keep; /* where staged files stay open, or NULL */
 };
 
 /* Make the directories of name below staging (skipped when the last file had the same ones). */
@@ -356,6 +358,14 @@ static int one_file(struct payload *p, const struct zh_bundle_file *f, const cha
 	/* What the transaction engine will move into place must be on disk first. */
 	if (p->flush && out != NULL && (rc = sys_file_flush(out, err)) != 0)
 		goto out;
+	/* Kept open for the install when there is room: it moves through this handle. */
+	if (out != NULL && p->keep != NULL) {
+		if ((rc = zh_keep_add(p->keep, path, out, err)) < 0)
+			goto out;
+		if (rc == 1)
+			out = NULL;
+		rc = 0;
+	}
 	*ret_bytes += got;
 out:
 	/* A file given up half way still closes its digest, so the next one starts afresh. */
@@ -430,16 +440,18 @@ out:
 }
 
 static int payload_read(struct zh_ar *ar, const struct zh_bundle_manifest *m, const char *what,
-	const char *staging, int flush, int64_t *ret_bytes, struct zh_err *err);
+	const char *staging, int flush, struct zh_keep *keep, int64_t *ret_bytes,
+	struct zh_err *err);
 
 int zh_bundle_payload(struct zh_ar *ar, const struct zh_bundle_manifest *m, const char *what,
 	const char *staging, int64_t *ret_bytes, struct zh_err *err)
 {
-	return payload_read(ar, m, what, staging, 0, ret_bytes, err);
+	return payload_read(ar, m, what, staging, 0, NULL, ret_bytes, err);
 }
 
 static int payload_read(struct zh_ar *ar, const struct zh_bundle_manifest *m, const char *what,
-	const char *staging, int flush, int64_t *ret_bytes, struct zh_err *err)
+	const char *staging, int flush, struct zh_keep *keep, int64_t *ret_bytes,
+	struct zh_err *err)
 {
 	struct payload p;
 	struct zh_ar_entry e;
@@ -454,6 +466,7 @@ static int payload_read(struct zh_ar *ar, const struct zh_bundle_manifest *m, co
 	p.what = what;
 	p.staging = staging;
 	p.flush = flush;
+	p.keep = keep;
 	p.done = zh_calloc(m->nfiles + 1, 1);
 	if (p.done == NULL) {
 		rc = zh_err_set(err, ZH_ENOMEM, "%s: cannot read the payload", what);
@@ -548,9 +561,10 @@ int zh_bundle_read(zh_ar_source_fn src, void *ctx, const char *what, const struc
 			(rc = write_whole(o->staging, ZH_BUNDLE_SIG, sig, siglen, err)) != 0)
 			goto out;
 	}
-	rc = payload_read(ar, rep->manifest, what, o->staging, o->flush, &rep->bytes, err);
+	rc = payload_read(ar, rep->manifest, what, o->staging, o->flush, o->keep, &rep->bytes, err);
 out:
 	if (rc != 0 && staged) {
+		zh_keep_close(o->keep);
 		zh_err_init(&rm);
 		if (sys_fs_remove_tree(o->staging, &rm) != 0)
 			zh_err_wrap(err, "(staging '%s' could not be removed: %s)", o->staging,

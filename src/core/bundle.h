@@ -135,6 +135,8 @@ struct zh_bundle_opts {
 	int64_t fallback_time; /* signing time when the signature has none (0: none) */
 	const char *staging; /* directory to create and extract into; NULL: verify only */
 	int flush; /* flush every staged file (for installing: files are moved into place) */
+	struct zh_keep
+		*keep; /* staged files stay open here for the install (keep.h); NULL: closed */
 	const char *expect_id; /* NULL: any */
 	const char *expect_version; /* NULL: any */
 };

@@ -212,7 +212,8 @@ int zh_db_open(const char *path, unsigned flags, struct zh_db **ret, struct zh_e
 	(void)sqlite3_extended_result_codes(db->h, 0);
 	/* Wait a little for a concurrent reader rather than failing at once. */
 	(void)sqlite3_busy_timeout(db->h, 2000);
-	if ((rc = exec(db, "PRAGMA journal_mode = DELETE", err)) != 0 ||
+	if ((rc = exec(db, "PRAGMA page_size = 65536", err)) != 0 ||
+		(rc = exec(db, "PRAGMA journal_mode = DELETE", err)) != 0 ||
 		(rc = exec(db, "PRAGMA synchronous = FULL", err)) != 0 ||
 		(rc = exec(db, "PRAGMA foreign_keys = ON", err)) != 0)
 		goto out;

@@ -121,6 +121,8 @@ struct zh_jrec {
 	size_t old_len;
 	char *backup; /* path of the backup copy, or NULL */
 	enum zh_jstate state;
+	/* Not stored: a file.put's staged file, open (zh_txn_put.file); NULL when read back. */
+	struct sys_file **file;
 };
 
 /* Append an entry (durable on return): the undo record the op needs before it runs. */

@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "certpem.h"
 #include "fileutil.h"
+#include "keep.h"
 #include "mem.h"
 #include "sign.h"
 #include "text.h"
@@ -162,9 +163,11 @@ static int cert_reads(const struct zh_bundle_manifest *m, const char *src)
 }
 
 static int make_plan(const struct zh_bundle_manifest *m, const char *staged,
-	const struct zh_install_roots *roots, struct plan *p, struct zh_err *err)
+	const struct zh_install_roots *roots, struct zh_keep *keep, struct plan *p,
+	struct zh_err *err)
 {
 	size_t i, n = m->nsteps;
+	int rc;
 
 	memset(p, 0, sizeof(*p));
 	p->puts = zh_calloc(n + 1, sizeof(*p->puts));
@@ -209,14 +212,70 @@ static int make_plan(const struct zh_bundle_manifest *m, const char *staged,
 		p->puts[p->n].move = !cert_reads(m, s->src);
 		p->n++;
 	}
-	return copy_shared(p, err);
+	if ((rc = copy_shared(p, err)) != 0)
+		return rc;
+	for (i = 0; i < p->n; i++)
+		if (p->puts[i].move)
+			p->puts[i].file = zh_keep_slot(keep, p->srcs[i]);
+	return 0;
 }
 
-/* Create every parent directory the plan needs (each distinct one once, sorted). */
-static int make_dirs(struct zh_txn *t, const struct plan *p, struct zh_err *err)
+/* strcmp with ASCII letters folded: Windows names differing only so are one file. */
+static int ascii_icmp(const char *a, const char *b)
 {
-	char **dirs = zh_calloc(p->n + 1, sizeof(*dirs));
-	size_t i, j, nd = 0;
+	for (;; a++, b++) {
+		int x = *a >= 'A' && *a <= 'Z' ? *a - 'A' + 'a' : (unsigned char)*a;
+		int y = *b >= 'A' && *b <= 'Z' ? *b - 'A' + 'a' : (unsigned char)*b;
+
+		if (x != y || x == '\0')
+			return x - y;
+	}
+}
+
+static int cmp_put_path(const void *a, const void *b)
+{
+	return ascii_icmp((*(struct zh_txn_put *const *)a)->path,
+		(*(struct zh_txn_put *const *)b)->path);
+}
+
+/*
+ * A file put into a directory this bundle creates cannot find anything at its place, unless
+ * two steps copy to the same place: such puts are fresh (the engine skips looking there).
+ */
+static int mark_fresh(struct plan *p, char **made, size_t nmade, struct zh_err *err)
+{
+	struct zh_txn_put **v;
+	size_t i;
+
+	if (nmade == 0)
+		return 0;
+	if ((v = zh_calloc(p->n + 1, sizeof(*v))) == NULL)
+		return zh_err_set(err, ZH_ENOMEM, "out of memory");
+	for (i = 0; i < p->n; i++) {
+		char *dir = parent_of(p->dsts[i]);
+
+		v[i] = &p->puts[i];
+		p->puts[i].fresh =
+			dir != NULL && bsearch(&dir, made, nmade, sizeof(*made), cmp_str) != NULL;
+		zh_free(dir);
+	}
+	qsort(v, p->n, sizeof(*v), cmp_put_path);
+	for (i = 1; i < p->n; i++)
+		if (ascii_icmp(v[i]->path, v[i - 1]->path) == 0)
+			v[i]->fresh = v[i - 1]->fresh = 0;
+	zh_free(v);
+	return 0;
+}
+
+/*
+ * Create every parent directory the plan needs (each distinct one once, sorted), and mark the
+ * puts into the ones made here fresh.
+ */
+static int make_dirs(struct zh_txn *t, struct plan *p, struct zh_err *err)
+{
+	char **dirs = zh_calloc(p->n + 1, sizeof(*dirs)), **made = NULL;
+	size_t i, j, nd = 0, nmade = 0;
+	enum sys_fs_kind kind;
 	int rc = 0;
 
 	if (dirs == NULL)
@@ -232,10 +291,20 @@ static int make_dirs(struct zh_txn *t, const struct plan *p, struct zh_err *err)
 		else
 			dirs[j++] = dirs[i];
 	}
-	rc = zh_txn_dir_create_many(t, (const char *const *)dirs, j, err);
+	/* Which are missing now (sorted still): this transaction makes them, empty. */
+	if ((made = zh_calloc(j + 1, sizeof(*made))) == NULL)
+		rc = zh_err_set(err, ZH_ENOMEM, "out of memory");
+	for (i = 0; i < j && rc == 0; i++)
+		if ((rc = sys_fs_stat(dirs[i], &kind, NULL, err)) == 0 && kind == SYS_FS_NONE)
+			made[nmade++] = dirs[i];
+	if (rc == 0)
+		rc = zh_txn_dir_create_many(t, (const char *const *)dirs, j, err);
+	if (rc == 0)
+		rc = mark_fresh(p, made, nmade, err);
 	for (i = 0; i < j; i++)
 		zh_free(dirs[i]);
 	zh_free(dirs);
+	zh_free(made);
 	return rc;
 }
 
@@ -712,7 +781,8 @@ static int drop_files(struct zh_txn *t, char **paths, size_t n,
 /* --- Install and remove --------------------------------------------------------------------- */
 
 int zh_install_bundle(struct zh_txn *t, struct zh_db *db, const struct zh_bundle_manifest *m,
-	const char *staged, const struct zh_install_roots *roots, struct zh_err *err)
+	const char *staged, struct zh_keep *keep, const struct zh_install_roots *roots,
+	struct zh_err *err)
 {
 	struct zh_db_component old, rec;
 	char **gone = NULL;
@@ -722,7 +792,7 @@ int zh_install_bundle(struct zh_txn *t, struct zh_db *db, const struct zh_bundle
 
 	memset(&old, 0, sizeof(old));
 	memset(&rec, 0, sizeof(rec));
-	if ((rc = make_plan(m, staged, roots, &p, err)) != 0)
+	if ((rc = make_plan(m, staged, roots, keep, &p, err)) != 0)
 		goto out;
 	rc = zh_db_component_get(db, m->id, &old, err);
 	if (rc == ZH_ENOENT) {

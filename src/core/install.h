@@ -32,11 +32,14 @@ struct zh_install_roots {
 
 /*
  * Install the bundle m, extracted at staged (the pack staging's <id> directory), as an op
- * list of t. ZH_ENOTSUP for install steps this version cannot journal ("run"), ZH_EINVAL for
+ * list of t; staged files kept open in keep (keep.h; NULL: none) move in through their
+ * handles. ZH_ENOTSUP for install steps this version cannot journal ("run"), ZH_EINVAL for
  * a dst_root without a path.
  */
+struct zh_keep;
 int zh_install_bundle(struct zh_txn *t, struct zh_db *db, const struct zh_bundle_manifest *m,
-	const char *staged, const struct zh_install_roots *roots, struct zh_err *err);
+	const char *staged, struct zh_keep *keep, const struct zh_install_roots *roots,
+	struct zh_err *err);
 
 /*
  * Remove component id (ZH_ENOENT if zhushou did not install it): its files, the directories

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "pack_read.h"
+#include "keep.h"
 #include "buf.h"
 #include "fileutil.h"
 #include "mem.h"
@@ -297,6 +298,7 @@ static int read_listed(struct window *w, const struct zh_index_bundle *b, const 
 	bo.fallback_time = rep->index->created;
 	bo.staging = staging;
 	bo.flush = o->flush;
+	bo.keep = o->keep;
 	bo.expect_id = b->id;
 	bo.expect_version = b->version;
 	(void)snprintf(bwhat, sizeof(bwhat), "%s: bundle '%s'", what, q);
@@ -323,6 +325,7 @@ static int read_listed(struct window *w, const struct zh_index_bundle *b, const 
 	if (rc != 0 && staging != NULL) {
 		struct zh_err rm;
 
+		zh_keep_close(o->keep);
 		zh_err_init(&rm);
 		(void)sys_fs_remove_tree(staging, &rm);
 	}
@@ -434,6 +437,7 @@ static void end_read(const struct zh_pack_opts *o, int rc, int staged, struct zh
 
 	if (rc == 0 || !staged)
 		return;
+	zh_keep_close(o->keep);
 	zh_err_init(&rm);
 	if (sys_fs_remove_tree(o->staging, &rm) != 0)
 		zh_err_wrap(err, "(staging '%s' could not be removed: %s)", o->staging, rm.msg);

@@ -34,6 +34,7 @@ struct zh_pack_opts {
 	unsigned index_flags; /* enum zh_index_flags */
 	const char *staging; /* directory to create and extract into; NULL: verify only */
 	int flush; /* flush every staged file (bundle.h) */
+	struct zh_keep *keep; /* staged files kept open for the install (bundle.h); NULL: none */
 	int keep_going; /* verify only: check every bundle even after a refusal */
 	int partial; /* a mirror's pack holds only the bundles a run needs: listed ones may be
 			absent (they stay ZH_ITEM_UNCHECKED) */

@@ -467,8 +467,27 @@ static int file_put_run(struct zh_db *db, const struct zh_jrec *r, struct zh_err
 	 * with nothing to replace it goes straight to its place. The staging name next to the
 	 * target is unique to this transaction and step (ids are never reused), so it is free.
 	 */
-	if (r->new_type == 1 && !r->old_state)
-		return sys_fs_rename(src, r->target, err);
+	if (r->new_type == 1 && !r->old_state) {
+		if (r->file == NULL || *r->file == NULL)
+			return sys_fs_rename(src, r->target, err);
+		/* Through the handle extraction kept; closed once in place. */
+		if ((rc = sys_file_rename(*r->file, r->target, err)) != 0)
+			return rc;
+		rc = sys_file_close(*r->file, err);
+		*r->file = NULL;
+		return rc;
+	}
+	/*
+	 * A replace moves by name, after the kept handle is closed: nothing of zhushou's may hold
+	 * the file that takes the old one's place (Windows refuses a rename over an open file, as
+	 * an undo of this replace would be).
+	 */
+	if (r->file != NULL && *r->file != NULL) {
+		rc = sys_file_close(*r->file, err);
+		*r->file = NULL;
+		if (rc != 0)
+			return rc;
+	}
 	rc = r->new_type == 1 ? sys_fs_rename(src, r->name, err) : zh_file_copy(src, r->name, err);
 	if (rc != 0)
 		return rc;
@@ -1554,9 +1573,10 @@ static int put_rec(const struct zh_txn *t, int seq, const struct zh_txn_put *p, 
 	 * with the old file kept); its content is not needed (undo restores the backup itself),
 	 * and a file held open without sharing could not be read anyway.
 	 */
-	if ((rc = path_kind(p->path, &kind, err)) != 0)
+	if (!p->fresh && (rc = path_kind(p->path, &kind, err)) != 0)
 		return rc;
 	r->old_state = kind != SYS_FS_NONE;
+	r->file = p->move ? p->file : NULL;
 	data = zh_malloc(HEX_LEN + slen + 1);
 	staged = zh_malloc(plen + 48);
 	r->backup = r->old_state ? backup_path(t, seq) : NULL;
@@ -1585,7 +1605,7 @@ static void put_rec_release(struct zh_jrec *r)
 
 int zh_txn_file_put(struct zh_txn *t, const char *path, const char *src, struct zh_err *err)
 {
-	struct zh_txn_put p = {path, src, NULL, 0};
+	struct zh_txn_put p = {path, src, NULL, 0, NULL, 0};
 	struct zh_jrec r;
 	int rc = put_rec(t, t->seq + 1, &p, &r, err);
 

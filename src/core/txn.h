@@ -105,6 +105,15 @@ struct zh_txn_put {
 	const char *src; /* the new content */
 	const char *sha256; /* src's SHA-256 in hex when already verified (staged), or NULL */
 	int move; /* 1: src is zhushou's own flushed staging file on the same volume: moved in */
+	/*
+	 * With move: src's slot in the set of staged files kept open (keep.h), or NULL. When the
+	 * file goes to a free place it moves through that handle, which is then closed (the slot
+	 * set to NULL).
+	 */
+	struct sys_file **file;
+	/* 1: nothing can be at path (its folder was made empty in this transaction): not looked up
+	 */
+	int fresh;
 };
 
 /*

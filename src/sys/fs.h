@@ -150,6 +150,15 @@ int sys_fs_rename(const char *from, const char *to, struct zh_err *err);
 
 #define ZH_FS_RENAME_TRIES 8
 
+/*
+ * Move the open file f (made by sys_file_create_scratch) to to, a name that must not exist
+ * (ZH_EEXIST), on the same volume; f stays open under its new name. On Windows this renames
+ * through f's own handle (SetFileInformationByHandle): no second open of the file, so nothing
+ * can change it between its checks and its move. Where that is refused (an older system), the
+ * first refusal is remembered and the file is moved by name with the same effect.
+ */
+int sys_file_rename(struct sys_file *f, const char *to, struct zh_err *err);
+
 /* Waits sys_fs_rename has made for busy files so far in this process. */
 long sys_fs_busy_waits(void);
 

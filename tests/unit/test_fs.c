@@ -195,6 +195,49 @@ static void t_rename_replace(void)
 	T_CHECK(strstr(err.msg, "missing") != NULL);
 }
 
+/* A staged file moved through its own open handle (what install does with kept files). */
+static void t_file_rename(void)
+{
+	struct sys_file *f = NULL;
+	struct zh_err err;
+	char *s;
+
+	zh_err_init(&err);
+	T_EQ_INT(sys_fs_mkdirs("hstage/sub", &err), 0);
+	T_EQ_INT(sys_fs_mkdirs("hdest", &err), 0);
+	T_EQ_INT(sys_file_create_scratch("hstage/sub/a.dll", &f, &err), 0);
+	T_EQ_INT(sys_file_write(f, "staged bytes", 12, &err), 0);
+	T_EQ_INT(sys_file_flush(f, &err), 0);
+	/* Others may read it meanwhile (a scanner), not write it. */
+	s = get_file("hstage/sub/a.dll");
+	T_EQ_STR(s, "staged bytes");
+	free(s);
+	T_EQ_INT(sys_file_rename(f, "hdest/a.dll", &err), 0);
+	T_EQ_INT(kind_of("hstage/sub/a.dll"), SYS_FS_NONE);
+	T_EQ_INT(kind_of("hdest/a.dll"), SYS_FS_FILE);
+	/* Still open, under its new name: it may be written on, and says where it is now. */
+	T_EQ_INT(sys_file_write(f, "+", 1, &err), 0);
+	T_EQ_INT(sys_file_close(f, &err), 0);
+	s = get_file("hdest/a.dll");
+	T_EQ_STR(s, "staged bytes+");
+	free(s);
+	/* Never over something: the place must be free. */
+	f = NULL;
+	T_EQ_INT(sys_file_create_scratch("hstage/b.dll", &f, &err), 0);
+	T_EQ_INT(sys_file_rename(f, "hdest/a.dll", &err), ZH_EEXIST);
+	T_CHECK(strstr(err.msg, "a.dll") != NULL);
+	s = get_file("hdest/a.dll");
+	T_EQ_STR(s, "staged bytes+");
+	free(s);
+	T_EQ_INT(kind_of("hstage/b.dll"), SYS_FS_FILE);
+	/* And not into a folder that is not there. */
+	zh_err_init(&err);
+	T_CHECK(sys_file_rename(f, "nowhere/b.dll", &err) != 0);
+	T_EQ_INT(kind_of("hstage/b.dll"), SYS_FS_FILE);
+	zh_err_init(&err);
+	T_EQ_INT(sys_file_close(f, &err), 0);
+}
+
 static void t_rename_busy(void)
 {
 #ifdef _WIN32
@@ -391,6 +434,6 @@ static void t_faults(void)
 }
 
 ZH_TESTS(ZH_TEST_ENTRY(t_create_read_write), ZH_TEST_ENTRY(t_seek_write), ZH_TEST_ENTRY(t_dirs),
-	ZH_TEST_ENTRY(t_rename_replace), ZH_TEST_ENTRY(t_rename_busy),
+	ZH_TEST_ENTRY(t_rename_replace), ZH_TEST_ENTRY(t_file_rename), ZH_TEST_ENTRY(t_rename_busy),
 	ZH_TEST_ENTRY(t_rename_on_reboot), ZH_TEST_ENTRY(t_list), ZH_TEST_ENTRY(t_long_paths),
 	ZH_TEST_ENTRY(t_remove_tree_links), ZH_TEST_ENTRY(t_faults))

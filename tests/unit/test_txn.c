@@ -10,6 +10,7 @@
 #include "../harness/zh_test.h"
 #include "../../src/core/buf.h"
 #include "../../src/core/db.h"
+#include "../../src/core/keep.h"
 #include "../../src/core/mem.h"
 #include "../../src/core/regtree.h"
 #include "../../src/core/txn.h"
@@ -56,7 +57,7 @@ static void add_file_state(struct zh_buf *b, const char *path)
 }
 
 static const char *const files[] = {"app", "app/old.dll", "app/keep.txt", "app/new", "app/new/sub",
-	"app/new/sub/a.dll", "app/new/sub/m1.dll", "app/new/sub/m2.dll"};
+	"app/new/sub/a.dll", "app/new/sub/m1.dll", "app/new/sub/m2.dll", "app/new/sub/k1.dll"};
 
 /* What the manifest DB says about the component and the serial the work records. */
 static void add_db_state(struct zh_buf *b)
@@ -136,6 +137,8 @@ static void seed(void)
 	put("src/old2.dll", "new version");
 	put("src/m1.dll", "moved one");
 	put("src/m2.dll", "moved two");
+	(void)remove("src/k1.dll");
+	(void)remove("src/k2.dll");
 	if (!have_registry())
 		return;
 
@@ -155,6 +158,25 @@ static void seed(void)
 	sys_reg_close(k);
 }
 
+/*
+ * A staged file kept open the way extraction keeps it (keep.h): written through a scratch
+ * handle and kept in keep, to be moved in through that handle.
+ */
+static int stage_kept(struct zh_keep *keep, const char *path, const char *text, struct zh_err *err)
+{
+	struct sys_file *f = NULL;
+	int rc;
+
+	if ((rc = sys_file_create_scratch(path, &f, err)) != 0)
+		return rc;
+	if ((rc = sys_file_write(f, text, strlen(text), err)) != 0 ||
+		(rc = sys_file_flush(f, err)) != 0 || (rc = zh_keep_add(keep, path, f, err)) != 1) {
+		(void)sys_file_close(f, NULL);
+		return rc != 0 && rc != 1 ? rc : zh_err_set(err, ZH_EINVAL, "not kept");
+	}
+	return 0;
+}
+
 /* The representative work: overwrite, add (creating keys), delete a value, delete a tree. */
 static int work(struct zh_txn *t, struct zh_err *err)
 {
@@ -167,13 +189,24 @@ static int work(struct zh_txn *t, struct zh_err *err)
 		(rc = zh_txn_file_put(t, "app/old.dll", "src/old2.dll", err)) != 0 ||
 		(rc = zh_txn_file_delete(t, "app/keep.txt", err)) != 0)
 		return rc;
-	/* A bundle's way: a batch of staged files moved in, the component and serial recorded. */
+	/*
+	 * A bundle's way: a batch of staged files moved in (one through the handle extraction
+	 * kept, into a folder this transaction made: fresh; one kept but replacing a file, so
+	 * closed and moved by name), the component and serial recorded.
+	 */
 	{
-		static const struct zh_txn_put puts[] = {
-			{"app/new/sub/m1.dll", "src/m1.dll", NULL, 1},
+		struct zh_keep *keep = NULL;
+		struct zh_txn_put puts[] = {
+			{"app/new/sub/m1.dll", "src/m1.dll", NULL, 1, NULL, 0},
 			{"app/new/sub/m2.dll", "src/m2.dll",
 				"5c1aa88e94eba9836d23862ae5e358b890dc061b864384b9176abfc25bc8d71d",
-				1},
+				1, NULL, 0},
+			{"app/new/sub/k1.dll", "src/k1.dll",
+				"847feb0bbb386187838c802d1226958f6dc9b5381dbf48a0145a75c4908f5473",
+				1, NULL, 1},
+			{"app/old.dll", "src/k2.dll",
+				"637479e327593d5525eab8108a88ba86492bf969bbd263ad667da9d72af67436",
+				1, NULL, 0},
 		};
 		struct zh_db_file f[] = {
 			{"app/new/sub/m1.dll", 9,
@@ -193,8 +226,23 @@ static int work(struct zh_txn *t, struct zh_err *err)
 			.certs = h,
 			.ncerts = 1};
 
-		if ((rc = zh_txn_file_put_many(t, puts, 2, err)) != 0 ||
-			(rc = zh_txn_component_set(t, "demo", &c, err)) != 0 ||
+		if ((rc = zh_keep_new(8, &keep, err)) == 0 &&
+			(rc = stage_kept(keep, "src/k1.dll", "kept one", err)) == 0 &&
+			(rc = stage_kept(keep, "src/k2.dll", "kept two", err)) == 0) {
+			puts[2].file = zh_keep_slot(keep, "src\\k1.dll");
+			puts[3].file = zh_keep_slot(keep, "src/k2.dll");
+			if (puts[2].file == NULL || puts[3].file == NULL)
+				rc = zh_err_set(err, ZH_EINVAL, "a kept file is not found");
+		}
+		if (rc == 0)
+			rc = zh_txn_file_put_many(t, puts, 4, err);
+		/* Moved in: the engine closed them (their slots are empty); else freeing does. */
+		if (rc == 0 &&
+			(zh_keep_slot(keep, "src/k1.dll") != NULL ||
+				zh_keep_slot(keep, "src/k2.dll") != NULL))
+			rc = zh_err_set(err, ZH_EINVAL, "a kept file is still open");
+		zh_keep_free(keep);
+		if (rc != 0 || (rc = zh_txn_component_set(t, "demo", &c, err)) != 0 ||
 			(rc = zh_txn_meta_set(t, "index.serial.test", "5 abc", err)) != 0)
 			return rc;
 	}

@@ -484,6 +484,31 @@ int sys_fs_rename(const char *from, const char *to, struct zh_err *err)
 	return 0;
 }
 
+int sys_file_rename(struct sys_file *f, const char *to, struct zh_err *err)
+{
+	struct stat st;
+	char *newpath;
+	int rc = ZH_FAULT_CHANGE("sys_file_rename", err);
+
+	if (rc != 0)
+		return rc;
+	if (lstat(to, &st) == 0)
+		return zh_err_set(err, ZH_EEXIST, "cannot rename '%s' to '%s': it exists", f->path,
+			to);
+	if ((newpath = strdup(to)) == NULL)
+		return zh_err_set(err, ZH_ENOMEM, "cannot rename '%s'", f->path);
+	if (rename(f->path, to) != 0) {
+		rc = zh_err_sys(err, code_from_errno(errno), errno,
+			"cannot rename '%s' to '%s': %s", f->path, to, strerror(errno));
+		free(newpath);
+		return rc;
+	}
+	sync_parent(to);
+	free(f->path);
+	f->path = newpath;
+	return 0;
+}
+
 long sys_fs_busy_waits(void)
 {
 	return 0;

@@ -236,6 +236,16 @@ static int create_new(const char *path, struct sys_file **ret_file, struct zh_er
 	return file_open(path, GENERIC_WRITE, FILE_SHARE_READ, CREATE_NEW, ret_file, err);
 }
 
+/*
+ * A scratch file may be moved through its handle later (sys_file_rename): DELETE access, and
+ * shared for deletion so that it can be moved by name too while open (the fallback).
+ */
+static int create_scratch(const char *path, struct sys_file **ret_file, struct zh_err *err)
+{
+	return file_open(path, GENERIC_WRITE | DELETE, FILE_SHARE_READ | FILE_SHARE_DELETE,
+		CREATE_NEW, ret_file, err);
+}
+
 int sys_file_create(const char *path, struct sys_file **ret_file, struct zh_err *err)
 {
 	int rc = ZH_FAULT_CHANGE("sys_file_create", err);
@@ -249,7 +259,7 @@ int sys_file_create_scratch(const char *path, struct sys_file **ret_file, struct
 
 	if (rc != 0)
 		return rc;
-	rc = create_new(path, ret_file, err);
+	rc = create_scratch(path, ret_file, err);
 	if (rc == 0)
 		(*ret_file)->scratch = 1;
 	return rc;
@@ -631,6 +641,83 @@ int sys_fs_rename(const char *from, const char *to, struct zh_err *err)
 		(unsigned long)e);
 out:
 	free(wf);
+	free(wt);
+	return rc;
+}
+
+/* Move from to to, a name that must not exist. */
+static int rename_new(const char *from, const char *to, struct zh_err *err)
+{
+	wchar_t *wf = wpath(from, err), *wt = wf == NULL ? NULL : wpath(to, err);
+	DWORD e;
+	int rc = 0;
+
+	if (wt == NULL) {
+		rc = no_wpath(err);
+	} else if (!MoveFileExW(wf, wt, MOVEFILE_WRITE_THROUGH)) {
+		e = GetLastError();
+		rc = zh_err_sys(err, zh_code_from_win(e), (long)e,
+			"cannot rename '%s' to '%s' (error %lu)", from, to, (unsigned long)e);
+	}
+	free(wf);
+	free(wt);
+	return rc;
+}
+
+/* Set once the system refuses a rename through a handle: then files move by name. */
+static volatile LONG no_handle_rename;
+
+int sys_file_rename(struct sys_file *f, const char *to, struct zh_err *err)
+{
+	FILE_RENAME_INFO *ri = NULL;
+	wchar_t *wt = NULL;
+	char *newpath = NULL;
+	size_t len;
+	DWORD e;
+	int rc = ZH_FAULT_CHANGE("sys_file_rename", err);
+
+	if (rc != 0)
+		return rc;
+	if ((newpath = _strdup(to)) == NULL)
+		return zh_err_set(err, ZH_ENOMEM, "cannot rename '%s'", f->path);
+	if (no_handle_rename) {
+		rc = rename_new(f->path, to, err);
+		goto out;
+	}
+	if ((wt = wpath(to, err)) == NULL) {
+		rc = no_wpath(err);
+		goto out;
+	}
+	len = wcslen(wt);
+	ri = malloc(sizeof(*ri) + len * sizeof(wchar_t));
+	if (ri == NULL) {
+		rc = zh_err_set(err, ZH_ENOMEM, "cannot rename '%s'", f->path);
+		goto out;
+	}
+	memset(ri, 0, sizeof(*ri));
+	ri->ReplaceIfExists = FALSE;
+	ri->FileNameLength = (DWORD)(len * sizeof(wchar_t));
+	memcpy(ri->FileName, wt, (len + 1) * sizeof(wchar_t));
+	if (SetFileInformationByHandle(f->h, FileRenameInfo, ri,
+		    (DWORD)(sizeof(*ri) + len * sizeof(wchar_t))))
+		goto out;
+	e = GetLastError();
+	if (e == ERROR_INVALID_PARAMETER || e == ERROR_NOT_SUPPORTED ||
+		e == ERROR_INVALID_FUNCTION || e == ERROR_CALL_NOT_IMPLEMENTED) {
+		InterlockedExchange(&no_handle_rename, 1);
+		rc = rename_new(f->path, to, err);
+		goto out;
+	}
+	rc = zh_err_sys(err, zh_code_from_win(e), (long)e, "cannot rename '%s' to '%s' (error %lu)",
+		f->path, to, (unsigned long)e);
+out:
+	if (rc == 0) {
+		free(f->path);
+		f->path = newpath;
+		newpath = NULL;
+	}
+	free(newpath);
+	free(ri);
 	free(wt);
 	return rc;
 }
