@@ -939,10 +939,28 @@ int gui_started_alone(void)
 	return GetConsoleProcessList(pids, 2) == 1;
 }
 
-int verb_gui(struct zh_cli *cli)
+/*
+ * Common controls v6 (the manifest's side-by-side comctl32) are loaded by the window alone. An
+ * import of comctl32 would load it into every run, the console verbs too, and its start-up
+ * makes Wine start its desktop process (explorer.exe): about 0.1 s on each `zhushou check`.
+ * The manifest's redirection comes before any search path, so this is the v6 DLL.
+ */
+static int init_common_controls(void)
 {
+	typedef BOOL(WINAPI * init_fn)(const INITCOMMONCONTROLSEX *);
 	INITCOMMONCONTROLSEX icc = {sizeof(icc),
 		ICC_LISTVIEW_CLASSES | ICC_PROGRESS_CLASS | ICC_STANDARD_CLASSES | ICC_BAR_CLASSES};
+	HMODULE m = LoadLibraryExW(L"comctl32.dll", NULL, LOAD_LIBRARY_SEARCH_SYSTEM32);
+	init_fn init;
+
+	if (m == NULL)
+		return -1;
+	init = (init_fn)(void (*)(void))GetProcAddress(m, "InitCommonControlsEx");
+	return init != NULL && init(&icc) ? 0 : -1;
+}
+
+int verb_gui(struct zh_cli *cli)
+{
 	WNDCLASSEXW wc;
 	HINSTANCE inst = GetModuleHandleW(NULL);
 	MSG msg;
@@ -966,7 +984,13 @@ int verb_gui(struct zh_cli *cli)
 		ShowWindow(con, SW_HIDE);
 		FreeConsole();
 	}
-	InitCommonControlsEx(&icc);
+	if (init_common_controls() != 0) {
+		err_printf("zhushou gui: %s (%lu)\n",
+			ZH_T(cli, "无法加载 Windows 公共控件 comctl32.dll",
+				"cannot load comctl32.dll"),
+			(unsigned long)GetLastError());
+		return ZH_EXIT_FAILED;
+	}
 	InitializeCriticalSection(&g.job.lock);
 	g.job.cli = cli;
 	memset(&wc, 0, sizeof(wc));
