@@ -412,7 +412,9 @@ int sys_fs_mkdirs(const char *path, struct zh_err *err)
 		return no_wpath(err);
 	/*
 	 * Create each prefix after the root ("\\?\C:\", "\\?\UNC\server\share\"). Errors on the
-	 * way are ignored: the prefix may exist, or be a share root; the last one decides.
+	 * way are ignored: the prefix may exist; the last one decides. The root itself is never
+	 * asked for: "\\?\C:" names the volume, whose open goes to the volume's driver (under Wine
+	 * a round trip through the device host, once for every folder made).
 	 */
 	p = w + 4;
 	if (wcsncmp(p, L"UNC\\", 4) == 0) {
@@ -422,7 +424,8 @@ int sys_fs_mkdirs(const char *path, struct zh_err *err)
 	} else {
 		p = wcschr(p, L'\\'); /* end of "C:" */
 	}
-	for (; p != NULL && p[0] != L'\0'; p = wcschr(p + 1, L'\\')) {
+	for (p = p == NULL ? NULL : wcschr(p + 1, L'\\'); p != NULL && p[0] != L'\0';
+		p = wcschr(p + 1, L'\\')) {
 		if (p[1] == L'\0')
 			break;
 		*p = L'\0';
