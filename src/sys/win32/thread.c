@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* Threads and semaphores on Windows: CreateThread and semaphore objects. */
+/*
+ * Threads and semaphores on Windows: CreateThread, and a count under an SRW lock with a
+ * condition variable. Not semaphore objects: under Wine every release of one and every wait
+ * that blocks is a wineserver request (two to four per 256 KiB a hash pipe passes between its
+ * threads), where SRW locks and condition variables wait on an address inside the process.
+ */
 #include <stdlib.h>
 #include <windows.h>
 
@@ -15,7 +20,9 @@ struct sys_thread {
 };
 
 struct sys_sem {
-	HANDLE h;
+	SRWLOCK lock;
+	CONDITION_VARIABLE cv;
+	unsigned long count;
 };
 
 static DWORD WINAPI trampoline(LPVOID p)
@@ -68,33 +75,33 @@ int sys_sem_new(unsigned initial, struct sys_sem **ret, struct zh_err *err)
 	s = malloc(sizeof(*s));
 	if (s == NULL)
 		return zh_err_set(err, ZH_ENOMEM, "cannot make a semaphore");
-	s->h = CreateSemaphoreW(NULL, (LONG)initial, 0x7fffffff, NULL);
-	if (s->h == NULL) {
-		rc = win_err(err, GetLastError(), "cannot make", "a semaphore");
-		free(s);
-		return rc;
-	}
+	InitializeSRWLock(&s->lock);
+	InitializeConditionVariable(&s->cv);
+	s->count = initial;
 	*ret = s;
 	return 0;
 }
 
 void sys_sem_wait(struct sys_sem *s)
 {
-	if (WaitForSingleObject(s->h, INFINITE) != WAIT_OBJECT_0)
-		abort();
+	AcquireSRWLockExclusive(&s->lock);
+	while (s->count == 0)
+		if (!SleepConditionVariableSRW(&s->cv, &s->lock, INFINITE, 0))
+			abort();
+	s->count--;
+	ReleaseSRWLockExclusive(&s->lock);
 }
 
 void sys_sem_post(struct sys_sem *s)
 {
-	if (!ReleaseSemaphore(s->h, 1, NULL))
-		abort();
+	AcquireSRWLockExclusive(&s->lock);
+	s->count++;
+	ReleaseSRWLockExclusive(&s->lock);
+	WakeConditionVariable(&s->cv);
 }
 
 void sys_sem_free(struct sys_sem *s)
 {
-	if (s == NULL)
-		return;
-	CloseHandle(s->h);
 	free(s);
 }
 
