@@ -953,6 +953,10 @@ static int init_common_controls(void)
 	HMODULE m = LoadLibraryExW(L"comctl32.dll", NULL, LOAD_LIBRARY_SEARCH_SYSTEM32);
 	init_fn init;
 
+	/* Windows 7 without KB2533623 knows no LOAD_LIBRARY_SEARCH_* flags; there too the
+	 * manifest's redirection is looked at before any folder is searched. */
+	if (m == NULL && GetLastError() == ERROR_INVALID_PARAMETER)
+		m = LoadLibraryW(L"comctl32.dll");
 	if (m == NULL)
 		return -1;
 	init = (init_fn)(void (*)(void))GetProcAddress(m, "InitCommonControlsEx");
